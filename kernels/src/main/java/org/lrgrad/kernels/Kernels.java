@@ -1,0 +1,597 @@
+package org.lrgrad.kernels;
+
+import org.lrgrad.kernels.linalg.HouseholderQr;
+import org.lrgrad.kernels.linalg.TopSubspace;
+
+/**
+ * The kernel contract: float32, row-major, arrays + offsets + leading dimensions, BLAS semantics.
+ *
+ * <p>Every public method is {@code final}: it checks all of its arguments once (see {@link Checks}), before any
+ * write, and then calls a {@code protected} unchecked method that an implementation overrides. So every
+ * implementation (reference, Vector API, JNI, FFM) sees only valid arguments and gives the same errors. A matrix
+ * argument is (array, offset, leading dimension): element (i, j) is at {@code offset + i*ld + j}. Outputs must not
+ * overlap inputs unless a method says that exact aliasing is allowed.
+ *
+ * <p>Implementations must be safe to call from several threads at once on disjoint outputs; they keep no mutable
+ * state between calls that a caller could observe.
+ *
+ * <p>The low-rank operations, optimizer steps and layer operations have default implementations written once on
+ * top of {@link #sgemmUnchecked}; an implementation overrides what it can do faster.
+ */
+public abstract class Kernels {
+
+  protected Kernels() {}
+
+  /** The implementation's name as the provider knows it: {@code reference}, {@code vector}, {@code jni}, ... */
+  public abstract String name();
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // 1. sgemm
+
+  /**
+   * C ← α·op(A)·op(B) + β·C, with op(A) m×k and op(B) k×n. A is stored m×k (k×m when {@code transA}), B k×n (n×k
+   * when {@code transB}), C m×n. With β = 0, C is not read (NaN in C does not leak). With k = 0, C ← β·C.
+   */
+  public final void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    Checks.nonNegative("m", m);
+    Checks.nonNegative("n", n);
+    Checks.nonNegative("k", k);
+    Checks.finite("alpha", alpha);
+    Checks.finite("beta", beta);
+    int aRows = transA ? k : m, aCols = transA ? m : k;
+    int bRows = transB ? n : k, bCols = transB ? k : n;
+    Checks.matrix("A (transA=" + transA + ")", "a", a, aOff, aRows, aCols, "lda", lda);
+    Checks.matrix("B (transB=" + transB + ")", "b", b, bOff, bRows, bCols, "ldb", ldb);
+    Checks.matrix("C", "c", c, cOff, m, n, "ldc", ldc);
+    Checks.noOverlap("c", c, cOff, m, n, ldc, "a", a, aOff, aRows, aCols, lda, false);
+    Checks.noOverlap("c", c, cOff, m, n, ldc, "b", b, bOff, bRows, bCols, ldb, false);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    sgemmUnchecked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** {@link #sgemm} after its checks; m, n ≥ 1, k ≥ 0. */
+  protected abstract void sgemmUnchecked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // 2. The low-rank family (METHOD.md §2)
+
+  private static void checkProjector(ProjectionSide side, int m, int n, int r, float[] proj, int projOff,
+      int ldproj) {
+    Checks.notNull("side", side);
+    Checks.positive("m", m);
+    Checks.positive("n", n);
+    Checks.rank(r, m, n);
+    Checks.matrix(side == ProjectionSide.LEFT ? "P (m x r, side=LEFT)" : "Q (r x n, side=RIGHT)", "proj", proj,
+        projOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), "ldproj", ldproj);
+  }
+
+  /**
+   * The low-rank gradient: R ← PᵀG (r×n) for {@link ProjectionSide#LEFT} with P m×r, or R ← G·Qᵀ (m×r) for
+   * {@link ProjectionSide#RIGHT} with Q r×n. G is m×n.
+   */
+  public final void project(ProjectionSide side, int m, int n, int r, float[] proj, int projOff, int ldproj,
+      float[] g, int gOff, int ldg, float[] out, int outOff, int ldout) {
+    checkProjector(side, m, n, r, proj, projOff, ldproj);
+    Checks.matrix("G (m x n)", "g", g, gOff, m, n, "ldg", ldg);
+    int outRows = side.lowRankRows(m, n, r), outCols = side.lowRankCols(m, n, r);
+    Checks.matrix("R (low-rank gradient)", "out", out, outOff, outRows, outCols, "ldout", ldout);
+    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "g", g, gOff, m, n, ldg, false);
+    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "proj", proj, projOff,
+        side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldproj, false);
+    projectUnchecked(side, m, n, r, proj, projOff, ldproj, g, gOff, ldg, out, outOff, ldout);
+  }
+
+  protected void projectUnchecked(ProjectionSide side, int m, int n, int r, float[] proj, int projOff, int ldproj,
+      float[] g, int gOff, int ldg, float[] out, int outOff, int ldout) {
+    if (side == ProjectionSide.LEFT) {
+      sgemmUnchecked(true, false, r, n, m, 1f, proj, projOff, ldproj, g, gOff, ldg, 0f, out, outOff, ldout);
+    } else {
+      sgemmUnchecked(false, true, m, r, n, 1f, g, gOff, ldg, proj, projOff, ldproj, 0f, out, outOff, ldout);
+    }
+  }
+
+  /**
+   * Project back, scale and accumulate in one pass: W ← W + α·P·N (LEFT, N r×n) or W ← W + α·N·Q (RIGHT, N m×r).
+   * A low-rank step W −= η·s·full(N) is {@code alpha = -η·s}.
+   */
+  public final void projectBackAccumulate(ProjectionSide side, int m, int n, int r, float alpha, float[] proj,
+      int projOff, int ldproj, float[] low, int lowOff, int ldlow, float[] w, int wOff, int ldw) {
+    checkProjector(side, m, n, r, proj, projOff, ldproj);
+    Checks.finite("alpha", alpha);
+    int lowRows = side.lowRankRows(m, n, r), lowCols = side.lowRankCols(m, n, r);
+    Checks.matrix("N (low-rank update)", "low", low, lowOff, lowRows, lowCols, "ldlow", ldlow);
+    Checks.matrix("W (m x n)", "w", w, wOff, m, n, "ldw", ldw);
+    Checks.noOverlap("w", w, wOff, m, n, ldw, "low", low, lowOff, lowRows, lowCols, ldlow, false);
+    Checks.noOverlap("w", w, wOff, m, n, ldw, "proj", proj, projOff, side.projectorRows(m, n, r),
+        side.projectorCols(m, n, r), ldproj, false);
+    projectBackAccumulateUnchecked(side, m, n, r, alpha, proj, projOff, ldproj, low, lowOff, ldlow, w, wOff, ldw);
+  }
+
+  protected void projectBackAccumulateUnchecked(ProjectionSide side, int m, int n, int r, float alpha,
+      float[] proj, int projOff, int ldproj, float[] low, int lowOff, int ldlow, float[] w, int wOff, int ldw) {
+    if (side == ProjectionSide.LEFT) {
+      sgemmUnchecked(false, false, m, n, r, alpha, proj, projOff, ldproj, low, lowOff, ldlow, 1f, w, wOff, ldw);
+    } else {
+      sgemmUnchecked(false, false, m, n, r, alpha, low, lowOff, ldlow, proj, projOff, ldproj, 1f, w, wOff, ldw);
+    }
+  }
+
+  /** Floats of workspace that {@link #projectLinearGradient} needs: batch·r. */
+  public static int projectLinearGradientWorkspace(int batch, int r) {
+    return Math.multiplyExact(batch, r);
+  }
+
+  /**
+   * The low-rank gradient of a linear layer y = x·Wᵀ (W m×n) without building G = dYᵀ·X (m×n): X is batch×n (the
+   * layer's input), dY batch×m (the error at its output). LEFT: R ← (dY·P)ᵀ·X (r×n); RIGHT: R ← dYᵀ·(X·Qᵀ) (m×r).
+   * Costs O(batch·r·(m+n)) instead of O(batch·m·n). {@code work} holds {@link #projectLinearGradientWorkspace}
+   * floats.
+   */
+  public final void projectLinearGradient(ProjectionSide side, int batch, int m, int n, int r,
+      float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy, float[] proj, int projOff, int ldproj,
+      float[] out, int outOff, int ldout, float[] work, int workOff) {
+    checkProjector(side, m, n, r, proj, projOff, ldproj);
+    Checks.positive("batch", batch);
+    Checks.matrix("X (batch x n)", "x", x, xOff, batch, n, "ldx", ldx);
+    Checks.matrix("dY (batch x m)", "dy", dy, dyOff, batch, m, "lddy", lddy);
+    int outRows = side.lowRankRows(m, n, r), outCols = side.lowRankCols(m, n, r);
+    Checks.matrix("R (low-rank gradient)", "out", out, outOff, outRows, outCols, "ldout", ldout);
+    int need = projectLinearGradientWorkspace(batch, r);
+    Checks.workspace("work", work, workOff, need);
+    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "x", x, xOff, batch, n, ldx, false);
+    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "dy", dy, dyOff, batch, m, lddy, false);
+    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "proj", proj, projOff,
+        side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldproj, false);
+    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "work", work, workOff, 1, need, need, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "x", x, xOff, batch, n, ldx, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "dy", dy, dyOff, batch, m, lddy, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "proj", proj, projOff, side.projectorRows(m, n, r),
+        side.projectorCols(m, n, r), ldproj, false);
+    projectLinearGradientUnchecked(side, batch, m, n, r, x, xOff, ldx, dy, dyOff, lddy, proj, projOff, ldproj,
+        out, outOff, ldout, work, workOff);
+  }
+
+  protected void projectLinearGradientUnchecked(ProjectionSide side, int batch, int m, int n, int r,
+      float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy, float[] proj, int projOff, int ldproj,
+      float[] out, int outOff, int ldout, float[] work, int workOff) {
+    if (side == ProjectionSide.LEFT) {
+      // t = dY·P (batch×r); R = tᵀ·X (r×n)
+      sgemmUnchecked(false, false, batch, r, m, 1f, dy, dyOff, lddy, proj, projOff, ldproj, 0f, work, workOff, r);
+      sgemmUnchecked(true, false, r, n, batch, 1f, work, workOff, r, x, xOff, ldx, 0f, out, outOff, ldout);
+    } else {
+      // t = X·Qᵀ (batch×r); R = dYᵀ·t (m×r)
+      sgemmUnchecked(false, true, batch, r, n, 1f, x, xOff, ldx, proj, projOff, ldproj, 0f, work, workOff, r);
+      sgemmUnchecked(true, false, m, r, batch, 1f, dy, dyOff, lddy, work, workOff, r, 0f, out, outOff, ldout);
+    }
+  }
+
+  /** Floats of workspace that {@link #loraGradients} needs: batch·r. */
+  public static int loraGradientsWorkspace(int batch, int r) {
+    return Math.multiplyExact(batch, r);
+  }
+
+  /**
+   * LoRA factor gradients for W_eff = W0 + s·B·A (B m×r, A r×n) of a linear layer with input X (batch×n) and output
+   * error dY (batch×m), without building G: dA ← s·(dY·B)ᵀ·X (r×n) and dB ← s·dYᵀ·(X·Aᵀ) (m×r). {@code work} holds
+   * {@link #loraGradientsWorkspace} floats.
+   */
+  public final void loraGradients(int batch, int m, int n, int r, float scale, float[] x, int xOff, int ldx,
+      float[] dy, int dyOff, int lddy, float[] factorA, int aOff, int lda, float[] factorB, int bOff, int ldb,
+      float[] gradA, int gradAOff, int ldgA, float[] gradB, int gradBOff, int ldgB, float[] work, int workOff) {
+    Checks.positive("batch", batch);
+    Checks.positive("m", m);
+    Checks.positive("n", n);
+    Checks.rank(r, m, n);
+    Checks.finite("scale", scale);
+    Checks.matrix("X (batch x n)", "x", x, xOff, batch, n, "ldx", ldx);
+    Checks.matrix("dY (batch x m)", "dy", dy, dyOff, batch, m, "lddy", lddy);
+    Checks.matrix("A (r x n)", "factorA", factorA, aOff, r, n, "lda", lda);
+    Checks.matrix("B (m x r)", "factorB", factorB, bOff, m, r, "ldb", ldb);
+    Checks.matrix("dA (r x n)", "gradA", gradA, gradAOff, r, n, "ldgA", ldgA);
+    Checks.matrix("dB (m x r)", "gradB", gradB, gradBOff, m, r, "ldgB", ldgB);
+    int need = loraGradientsWorkspace(batch, r);
+    Checks.workspace("work", work, workOff, need);
+    // Outputs dA, dB and the workspace against every other argument (no allocation: this runs every step).
+    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "x", x, xOff, batch, n, ldx, false);
+    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "dy", dy, dyOff, batch, m, lddy, false);
+    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "factorA", factorA, aOff, r, n, lda, false);
+    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "factorB", factorB, bOff, m, r, ldb, false);
+    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "gradB", gradB, gradBOff, m, r, ldgB, false);
+    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "work", work, workOff, 1, need, need, false);
+    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "x", x, xOff, batch, n, ldx, false);
+    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "dy", dy, dyOff, batch, m, lddy, false);
+    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "factorA", factorA, aOff, r, n, lda, false);
+    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "factorB", factorB, bOff, m, r, ldb, false);
+    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "work", work, workOff, 1, need, need, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "x", x, xOff, batch, n, ldx, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "dy", dy, dyOff, batch, m, lddy, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "factorA", factorA, aOff, r, n, lda, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "factorB", factorB, bOff, m, r, ldb, false);
+    loraGradientsUnchecked(batch, m, n, r, scale, x, xOff, ldx, dy, dyOff, lddy, factorA, aOff, lda, factorB, bOff,
+        ldb, gradA, gradAOff, ldgA, gradB, gradBOff, ldgB, work, workOff);
+  }
+
+  protected void loraGradientsUnchecked(int batch, int m, int n, int r, float scale, float[] x, int xOff, int ldx,
+      float[] dy, int dyOff, int lddy, float[] factorA, int aOff, int lda, float[] factorB, int bOff, int ldb,
+      float[] gradA, int gradAOff, int ldgA, float[] gradB, int gradBOff, int ldgB, float[] work, int workOff) {
+    // u = dY·B (batch×r); dA = s·uᵀ·X
+    sgemmUnchecked(false, false, batch, r, m, 1f, dy, dyOff, lddy, factorB, bOff, ldb, 0f, work, workOff, r);
+    sgemmUnchecked(true, false, r, n, batch, scale, work, workOff, r, x, xOff, ldx, 0f, gradA, gradAOff, ldgA);
+    // v = X·Aᵀ (batch×r); dB = s·dYᵀ·v
+    sgemmUnchecked(false, true, batch, r, n, 1f, x, xOff, ldx, factorA, aOff, lda, 0f, work, workOff, r);
+    sgemmUnchecked(true, false, m, r, batch, scale, dy, dyOff, lddy, work, workOff, r, 0f, gradB, gradBOff, ldgB);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // 3. Optimizer steps: element-wise, fused, over a flat tensor of len floats
+
+  private static void checkTensors(int len, String n1, float[] a1, int o1, String n2, float[] a2, int o2) {
+    Checks.nonNegative("len", len);
+    Checks.vector(n1, a1, o1, len);
+    Checks.vector(n2, a2, o2, len);
+  }
+
+  /** SGD (PyTorch, no momentum): g' = g + wd·p; p ← p − lr·g'. g is not modified. */
+  public final void sgdStep(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+    Checks.finiteNonNegative("lr", lr);
+    Checks.finiteNonNegative("weightDecay", weightDecay);
+    checkTensors(len, "p", p, pOff, "g", g, gOff);
+    Checks.noOverlap("p", p, pOff, "g", g, gOff, len, false);
+    if (len > 0) {
+      sgdStepUnchecked(len, lr, weightDecay, p, pOff, g, gOff);
+    }
+  }
+
+  protected abstract void sgdStepUnchecked(int len, float lr, float weightDecay, float[] p, int pOff, float[] g,
+      int gOff);
+
+  /**
+   * SGD with momentum, PyTorch semantics ({@code torch.optim.SGD}): g' = g + wd·p; on step 1 buf ← g', later
+   * buf ← μ·buf + (1−dampening)·g'; the update is g' + μ·buf with Nesterov, buf otherwise; p ← p − lr·update.
+   * {@code step} is 1-based. g is not modified.
+   */
+  public final void momentumStep(int len, int step, float lr, float momentum, float dampening, boolean nesterov,
+      float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
+    Checks.step(step);
+    Checks.finiteNonNegative("lr", lr);
+    Checks.unitInterval("momentum", momentum);
+    Checks.unitInterval("dampening", dampening);
+    Checks.finiteNonNegative("weightDecay", weightDecay);
+    if (nesterov && (momentum == 0f || dampening != 0f)) {
+      throw new IllegalArgumentException("nesterov needs momentum > 0 and dampening = 0, got momentum=" + momentum
+          + ", dampening=" + dampening);
+    }
+    checkTensors(len, "p", p, pOff, "g", g, gOff);
+    Checks.vector("buf", buf, bufOff, len);
+    Checks.noOverlap("p", p, pOff, "g", g, gOff, len, false);
+    Checks.noOverlap("buf", buf, bufOff, "g", g, gOff, len, false);
+    Checks.noOverlap("buf", buf, bufOff, "p", p, pOff, len, false);
+    if (len > 0) {
+      momentumStepUnchecked(len, step, lr, momentum, dampening, nesterov, weightDecay, p, pOff, g, gOff, buf,
+          bufOff);
+    }
+  }
+
+  protected abstract void momentumStepUnchecked(int len, int step, float lr, float momentum, float dampening,
+      boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff);
+
+  private static void checkAdamHyper(int step, float beta1, float beta2, float eps, AdamConvention convention) {
+    Checks.step(step);
+    Checks.unitInterval("beta1", beta1);
+    Checks.unitInterval("beta2", beta2);
+    Checks.finiteNonNegative("eps", eps);
+    Checks.notNull("convention", convention);
+  }
+
+  /**
+   * One Adam or AdamW step on p with gradient g and moments m, v (see {@link AdamConvention}). With
+   * {@code decoupledWeightDecay} false, weight decay is the L2 form (g' = g + wd·p, {@code torch.optim.Adam});
+   * with true it is AdamW's decoupled decay, placed as the convention says. g is not modified.
+   */
+  public final void adamStep(int len, int step, float lr, float beta1, float beta2, float eps, float weightDecay,
+      boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g, int gOff,
+      float[] m, int mOff, float[] v, int vOff) {
+    checkAdamHyper(step, beta1, beta2, eps, convention);
+    Checks.finiteNonNegative("lr", lr);
+    Checks.finiteNonNegative("weightDecay", weightDecay);
+    checkTensors(len, "p", p, pOff, "g", g, gOff);
+    Checks.vector("m", m, mOff, len);
+    Checks.vector("v", v, vOff, len);
+    Checks.noOverlap("p", p, pOff, "g", g, gOff, len, false);
+    Checks.noOverlap("m", m, mOff, "g", g, gOff, len, false);
+    Checks.noOverlap("v", v, vOff, "g", g, gOff, len, false);
+    Checks.noOverlap("m", m, mOff, "p", p, pOff, len, false);
+    Checks.noOverlap("v", v, vOff, "p", p, pOff, len, false);
+    Checks.noOverlap("v", v, vOff, "m", m, mOff, len, false);
+    if (len > 0) {
+      adamStepUnchecked(len, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, convention, p, pOff, g,
+          gOff, m, mOff, v, vOff);
+    }
+  }
+
+  protected abstract void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
+      int gOff, float[] m, int mOff, float[] v, int vOff);
+
+  /**
+   * Adam's moments and normalized direction without touching a parameter, for the low-rank methods: updates m and
+   * v from g and writes d such that the step is p ← p − lr·full(d) (bias correction already folded into d, per
+   * {@link AdamConvention}). {@code out} may be g itself (same offset), which saves the low-rank buffer.
+   */
+  public final void adamDirection(int len, int step, float beta1, float beta2, float eps, AdamConvention convention,
+      float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out, int outOff) {
+    checkAdamHyper(step, beta1, beta2, eps, convention);
+    Checks.nonNegative("len", len);
+    Checks.vector("g", g, gOff, len);
+    Checks.vector("m", m, mOff, len);
+    Checks.vector("v", v, vOff, len);
+    Checks.vector("out", out, outOff, len);
+    Checks.noOverlap("m", m, mOff, "g", g, gOff, len, false);
+    Checks.noOverlap("v", v, vOff, "g", g, gOff, len, false);
+    Checks.noOverlap("v", v, vOff, "m", m, mOff, len, false);
+    Checks.noOverlap("out", out, outOff, "g", g, gOff, len, true);
+    Checks.noOverlap("out", out, outOff, "m", m, mOff, len, false);
+    Checks.noOverlap("out", out, outOff, "v", v, vOff, len, false);
+    if (len > 0) {
+      adamDirectionUnchecked(len, step, beta1, beta2, eps, convention, g, gOff, m, mOff, v, vOff, out, outOff);
+    }
+  }
+
+  protected abstract void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
+      AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
+      int outOff);
+
+  /**
+   * One Adafactor step (Shazeer &amp; Stern 2018, as Hugging Face's {@code Adafactor}) on an m×n parameter with a
+   * factored second moment: row (m floats) and col (n floats) start at 0. The schedule scalars come from
+   * {@link AdafactorSchedule}: {@code lr} is the (relative or absolute) step size before parameter scaling and
+   * {@code beta2t} = 1 − k^decayRate. With {@code scaleParameter} the step size is lr·max(eps2, rms(p)).
+   * {@code beta1} = 0 disables the first moment (then {@code ema} is not used and may be null).
+   * p, g, ema are contiguous m×n; g is not modified.
+   */
+  public final void adafactorStep(int m, int n, float lr, boolean scaleParameter, float eps1, float eps2,
+      float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g, int gOff,
+      float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff) {
+    Checks.positive("m", m);
+    Checks.positive("n", n);
+    Checks.finiteNonNegative("lr", lr);
+    Checks.finiteNonNegative("eps1", eps1);
+    Checks.finiteNonNegative("eps2", eps2);
+    if (!(beta2t >= 0f && beta2t <= 1f)) {
+      throw new IllegalArgumentException("beta2t=" + beta2t + " must be in [0, 1]");
+    }
+    Checks.finitePositive("clipThreshold", clipThreshold);
+    Checks.unitInterval("beta1", beta1);
+    Checks.finiteNonNegative("weightDecay", weightDecay);
+    int len = Math.multiplyExact(m, n);
+    checkTensors(len, "p", p, pOff, "g", g, gOff);
+    Checks.vector("row", row, rowOff, m);
+    Checks.vector("col", col, colOff, n);
+    Checks.noOverlap("p", p, pOff, "g", g, gOff, len, false);
+    Checks.noOverlap("row", row, rowOff, m, "g", g, gOff, len);
+    Checks.noOverlap("col", col, colOff, n, "g", g, gOff, len);
+    Checks.noOverlap("row", row, rowOff, m, "p", p, pOff, len);
+    Checks.noOverlap("col", col, colOff, n, "p", p, pOff, len);
+    Checks.noOverlap("col", col, colOff, n, "row", row, rowOff, m);
+    if (beta1 != 0f) {
+      Checks.vector("ema", ema, emaOff, len);
+      Checks.noOverlap("ema", ema, emaOff, "g", g, gOff, len, false);
+      Checks.noOverlap("ema", ema, emaOff, "p", p, pOff, len, false);
+      Checks.noOverlap("row", row, rowOff, m, "ema", ema, emaOff, len);
+      Checks.noOverlap("col", col, colOff, n, "ema", ema, emaOff, len);
+    }
+    adafactorStepUnchecked(m, n, lr, scaleParameter, eps1, eps2, beta2t, clipThreshold, beta1, weightDecay, p, pOff,
+        g, gOff, row, rowOff, col, colOff, ema, emaOff);
+  }
+
+  protected abstract void adafactorStepUnchecked(int m, int n, float lr, boolean scaleParameter, float eps1,
+      float eps2, float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g,
+      int gOff, float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff);
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // 4. Orthonormalization and top-r subspaces
+
+  /** Floats of workspace that {@link #orthonormalize} needs for an m×r matrix. */
+  public int orthonormalizeWorkspace(int m, int r) {
+    return HouseholderQr.workspace(m, r);
+  }
+
+  /**
+   * Replaces the columns of A (m×r, m ≥ r) by an orthonormal basis Q of the same span (Householder QR), signed so
+   * that R's diagonal is non-negative: for a full-rank A this is the Gram–Schmidt result, unique.
+   */
+  public final void orthonormalize(int m, int r, float[] a, int aOff, int lda, float[] work, int workOff) {
+    Checks.positive("r", r);
+    if (m < r) {
+      throw new IllegalArgumentException("m=" + m + " must be >= r=" + r + " to orthonormalize r columns");
+    }
+    Checks.matrix("A (m x r)", "a", a, aOff, m, r, "lda", lda);
+    int need = orthonormalizeWorkspace(m, r);
+    Checks.workspace("work", work, workOff, need);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "a", a, aOff, m, r, lda, false);
+    orthonormalizeUnchecked(m, r, a, aOff, lda, work, workOff);
+  }
+
+  protected void orthonormalizeUnchecked(int m, int r, float[] a, int aOff, int lda, float[] work, int workOff) {
+    HouseholderQr.orthonormalize(m, r, a, aOff, lda, work, workOff);
+  }
+
+  /** Floats of workspace that {@link #topSubspaceExact} needs. */
+  public int topSubspaceExactWorkspace(ProjectionSide side, int m, int n, int r) {
+    return TopSubspace.exactWorkspace(side, m, n, r);
+  }
+
+  /** Floats of workspace that {@link #topSubspaceRandomized} needs. */
+  public int topSubspaceRandomizedWorkspace(ProjectionSide side, int m, int n, int r, int oversample) {
+    return TopSubspace.randomizedWorkspace(side, m, n, r, oversample);
+  }
+
+  private static void checkSubspaceShapes(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
+      float[] out, int outOff, int ldout) {
+    Checks.notNull("side", side);
+    Checks.positive("m", m);
+    Checks.positive("n", n);
+    Checks.rank(r, m, n);
+    Checks.matrix("G (m x n)", "g", g, gOff, m, n, "ldg", ldg);
+    Checks.matrix(side == ProjectionSide.LEFT ? "P (m x r, side=LEFT)" : "Q (r x n, side=RIGHT)", "out", out,
+        outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), "ldout", ldout);
+    Checks.noOverlap("out", out, outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldout, "g", g,
+        gOff, m, n, ldg, false);
+  }
+
+  private static void checkSubspaceWorkspace(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
+      float[] out, int outOff, int ldout, float[] work, int workOff, int need) {
+    Checks.workspace("work", work, workOff, need);
+    Checks.noOverlap("out", out, outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldout, "work",
+        work, workOff, 1, need, need, false);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "g", g, gOff, m, n, ldg, false);
+  }
+
+  /**
+   * The top-r singular subspace of G (m×n) by an exact SVD: LEFT writes P (m×r), whose columns are the left
+   * singular vectors of the r largest singular values; RIGHT writes Q (r×n), whose rows are the right ones. Every
+   * vector is signed so that its entry of largest magnitude is positive (METHOD.md §2). G is not modified.
+   */
+  public final void topSubspaceExact(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
+      float[] out, int outOff, int ldout, float[] work, int workOff) {
+    checkSubspaceShapes(side, m, n, r, g, gOff, ldg, out, outOff, ldout);
+    checkSubspaceWorkspace(side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff,
+        topSubspaceExactWorkspace(side, m, n, r));
+    topSubspaceExactUnchecked(side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff);
+  }
+
+  protected void topSubspaceExactUnchecked(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
+      float[] out, int outOff, int ldout, float[] work, int workOff) {
+    TopSubspace.exact(this, side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff);
+  }
+
+  /**
+   * The top-r singular subspace of G by a seeded randomized range finder (Halko, Martinsson &amp; Tropp 2011):
+   * r + {@code oversample} Gaussian probes, {@code powerIterations} re-orthonormalized power iterations, then an
+   * exact SVD of the small projected matrix. Output and signs as {@link #topSubspaceExact}. The same seed gives the
+   * same probes on every implementation.
+   */
+  public final void topSubspaceRandomized(ProjectionSide side, int m, int n, int r, int oversample,
+      int powerIterations, long seed, float[] g, int gOff, int ldg, float[] out, int outOff, int ldout,
+      float[] work, int workOff) {
+    Checks.nonNegative("oversample", oversample);
+    Checks.nonNegative("powerIterations", powerIterations);
+    checkSubspaceShapes(side, m, n, r, g, gOff, ldg, out, outOff, ldout);
+    checkSubspaceWorkspace(side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff,
+        topSubspaceRandomizedWorkspace(side, m, n, r, oversample));
+    topSubspaceRandomizedUnchecked(side, m, n, r, oversample, powerIterations, seed, g, gOff, ldg, out, outOff,
+        ldout, work, workOff);
+  }
+
+  protected void topSubspaceRandomizedUnchecked(ProjectionSide side, int m, int n, int r, int oversample,
+      int powerIterations, long seed, float[] g, int gOff, int ldg, float[] out, int outOff, int ldout,
+      float[] work, int workOff) {
+    TopSubspace.randomized(this, side, m, n, r, oversample, powerIterations, seed, g, gOff, ldg, out, outOff, ldout,
+        work, workOff);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // 5. Layer operations
+
+  /** Y ← Y + 1·biasᵀ: adds bias (cols floats) to every row of Y (rows×cols). */
+  public final void biasAdd(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+    Checks.nonNegative("rows", rows);
+    Checks.nonNegative("cols", cols);
+    Checks.vector("bias", bias, biasOff, cols);
+    Checks.matrix("Y (rows x cols)", "y", y, yOff, rows, cols, "ldy", ldy);
+    Checks.noOverlap("y", y, yOff, rows, cols, ldy, "bias", bias, biasOff, 1, cols, Math.max(1, cols), false);
+    if (rows > 0 && cols > 0) {
+      biasAddUnchecked(rows, cols, bias, biasOff, y, yOff, ldy);
+    }
+  }
+
+  protected abstract void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff,
+      int ldy);
+
+  /** The bias gradient: db ← column sums of dY (rows×cols); db is overwritten (zero when rows = 0). */
+  public final void biasGradient(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
+    Checks.nonNegative("rows", rows);
+    Checks.nonNegative("cols", cols);
+    Checks.matrix("dY (rows x cols)", "dy", dy, dyOff, rows, cols, "lddy", lddy);
+    Checks.vector("db", db, dbOff, cols);
+    Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dy", dy, dyOff, rows, cols, lddy, false);
+    if (cols > 0) {
+      biasGradientUnchecked(rows, cols, dy, dyOff, lddy, db, dbOff);
+    }
+  }
+
+  protected abstract void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db,
+      int dbOff);
+
+  /** y ← max(x, 0) element-wise; y may be x itself (same offset). */
+  public final void relu(int len, float[] x, int xOff, float[] y, int yOff) {
+    Checks.nonNegative("len", len);
+    Checks.vector("x", x, xOff, len);
+    Checks.vector("y", y, yOff, len);
+    Checks.noOverlap("y", y, yOff, "x", x, xOff, len, true);
+    if (len > 0) {
+      reluUnchecked(len, x, xOff, y, yOff);
+    }
+  }
+
+  protected abstract void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * ReLU's gradient: dx ← dy where x &gt; 0, else 0 (the derivative at exactly 0 is 0, as PyTorch). x may be the
+   * pre-activation or ReLU's output (same mask). dx may be dy itself (same offset).
+   */
+  public final void reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    Checks.nonNegative("len", len);
+    Checks.vector("x", x, xOff, len);
+    Checks.vector("dy", dy, dyOff, len);
+    Checks.vector("dx", dx, dxOff, len);
+    Checks.noOverlap("dx", dx, dxOff, "dy", dy, dyOff, len, true);
+    Checks.noOverlap("dx", dx, dxOff, "x", x, xOff, len, false);
+    if (len > 0) {
+      reluBackwardUnchecked(len, x, xOff, dy, dyOff, dx, dxOff);
+    }
+  }
+
+  protected abstract void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx,
+      int dxOff);
+
+  /**
+   * Softmax cross-entropy with mean reduction ({@code torch.nn.functional.cross_entropy}): returns the mean over
+   * the batch of −log softmax(logits[b])[labels[b]], and, when {@code dlogits} is not null, writes
+   * dlogits ← (softmax(logits) − onehot(labels)) / batch. Each row's maximum is subtracted first, so large logits do
+   * not overflow. Labels must lie in [0, classes); they are all checked before anything is written.
+   */
+  public final float softmaxCrossEntropy(int batch, int classes, float[] logits, int logitsOff, int ldlogits,
+      int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits) {
+    Checks.positive("batch", batch);
+    Checks.positive("classes", classes);
+    Checks.matrix("logits (batch x classes)", "logits", logits, logitsOff, batch, classes, "ldlogits", ldlogits);
+    Checks.vector("labels", labels, labelsOff, batch);
+    for (int i = 0; i < batch; i++) {
+      int label = labels[labelsOff + i];
+      if (label < 0 || label >= classes) {
+        throw new IllegalArgumentException("labels[" + i + "]=" + label + " must be in [0, classes=" + classes + ")");
+      }
+    }
+    if (dlogits != null) {
+      Checks.matrix("dlogits (batch x classes)", "dlogits", dlogits, dlogitsOff, batch, classes, "lddlogits",
+          lddlogits);
+      Checks.noOverlap("dlogits", dlogits, dlogitsOff, batch, classes, lddlogits, "logits", logits, logitsOff, batch,
+          classes, ldlogits, true);
+    }
+    return softmaxCrossEntropyUnchecked(batch, classes, logits, logitsOff, ldlogits, labels, labelsOff, dlogits,
+        dlogitsOff, lddlogits);
+  }
+
+  protected abstract float softmaxCrossEntropyUnchecked(int batch, int classes, float[] logits, int logitsOff,
+      int ldlogits, int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits);
+}
