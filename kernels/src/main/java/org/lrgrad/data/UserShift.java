@@ -1,0 +1,151 @@
+package org.lrgrad.data;
+
+import java.util.Locale;
+import org.lrgrad.kernels.Checks;
+import org.lrgrad.kernels.SeededRandom;
+
+/**
+ * How one user's camera differs from everyone else's: every image is rotated about its centre, shifted, and its
+ * contrast and brightness changed (a duller, greyer picture). An MLP or LSTM that reads pixels at fixed positions
+ * gets measurably worse on such images, yet a few hundred of them are enough to adapt: the shift is the same for
+ * every image of the user, so it is learnable. Bilinear resampling, zero outside the image, then
+ * {@code gain·value + 255·brightness}, rounded and clamped to [0, 255]. Deterministic on every platform (its sines
+ * come from {@link StrictMath}). Immutable.
+ */
+public final class UserShift {
+  /** The range of |angle| a drawn shift gets, in degrees, and of each |translation|, in pixels. */
+  static final double MIN_ANGLE = 6, MAX_ANGLE = 12, MIN_TRANSLATION = 0.5, MAX_TRANSLATION = 1.5;
+  static final double MIN_GAIN = 0.7, MAX_GAIN = 0.9, MIN_BRIGHTNESS = 0.05, MAX_BRIGHTNESS = 0.1;
+
+  private final double angleDegrees;
+  private final double dx;
+  private final double dy;
+  private final double gain;
+  private final double brightness;
+  private final double cos;
+  private final double sin;
+
+  /**
+   * @param angleDegrees rotation about the image centre; positive turns clockwise as displayed (rows grow downward)
+   * @param dx shift to the right, in pixels
+   * @param dy shift downward, in pixels
+   * @param gain contrast factor on the resampled pixel value, in (0, 4]
+   * @param brightness added after the gain, as a fraction of full scale, in [-1, 1]
+   */
+  public UserShift(double angleDegrees, double dx, double dy, double gain, double brightness) {
+    finite("angleDegrees", angleDegrees);
+    finite("dx", dx);
+    finite("dy", dy);
+    if (!(gain > 0 && gain <= 4)) {
+      throw new IllegalArgumentException("gain=" + gain + " must be in (0, 4]");
+    }
+    if (!(brightness >= -1 && brightness <= 1)) {
+      throw new IllegalArgumentException("brightness=" + brightness + " must be in [-1, 1]");
+    }
+    this.angleDegrees = angleDegrees;
+    this.dx = dx;
+    this.dy = dy;
+    this.gain = gain;
+    this.brightness = brightness;
+    double radians = StrictMath.toRadians(angleDegrees);
+    this.cos = StrictMath.cos(radians);
+    this.sin = StrictMath.sin(radians);
+  }
+
+  private static void finite(String name, double value) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(name + "=" + value + " must be finite");
+    }
+  }
+
+  /**
+   * A shift drawn from {@code random}: |angle| in [6°, 12°] and |dx|, |dy| in [0.5, 1.5] px with random signs, gain
+   * in [0.7, 0.9], brightness in [0.05, 0.1]. On the embedded data a small MLP pretrained on the population loses
+   * about a third of its accuracy on such images, and regains it after a few hundred steps on 250 of them.
+   */
+  public static UserShift draw(SeededRandom random) {
+    Checks.notNull("random", random);
+    double angle = signed(random, MIN_ANGLE, MAX_ANGLE);
+    double dx = signed(random, MIN_TRANSLATION, MAX_TRANSLATION);
+    double dy = signed(random, MIN_TRANSLATION, MAX_TRANSLATION);
+    double gain = uniform(random, MIN_GAIN, MAX_GAIN);
+    double brightness = uniform(random, MIN_BRIGHTNESS, MAX_BRIGHTNESS);
+    return new UserShift(angle, dx, dy, gain, brightness);
+  }
+
+  private static double uniform(SeededRandom random, double low, double high) {
+    return low + (high - low) * random.nextDouble();
+  }
+
+  private static double signed(SeededRandom random, double low, double high) {
+    double magnitude = uniform(random, low, high);
+    return random.nextDouble() < 0.5 ? -magnitude : magnitude;
+  }
+
+  public double angleDegrees() {
+    return angleDegrees;
+  }
+
+  public double dx() {
+    return dx;
+  }
+
+  public double dy() {
+    return dy;
+  }
+
+  public double gain() {
+    return gain;
+  }
+
+  public double brightness() {
+    return brightness;
+  }
+
+  /**
+   * Writes the shifted image {@code src[srcOff .. srcOff + rows·cols)} to {@code dst[dstOff ..]} (unsigned bytes,
+   * row-major). The two ranges must not overlap.
+   */
+  void apply(byte[] src, int srcOff, byte[] dst, int dstOff, int rows, int cols) {
+    double cx = (cols - 1) / 2.0;
+    double cy = (rows - 1) / 2.0;
+    double offset = 255 * brightness;
+    for (int y = 0; y < rows; y++) {
+      for (int x = 0; x < cols; x++) {
+        // Inverse map: the source point that lands on (x, y) after rotation about the centre and the shift.
+        double u = x - cx - dx;
+        double v = y - cy - dy;
+        double sx = cos * u + sin * v + cx;
+        double sy = -sin * u + cos * v + cy;
+        double value = gain * bilinear(src, srcOff, rows, cols, sx, sy) + offset;
+        long rounded = (long) Math.floor(value + 0.5);
+        dst[dstOff + y * cols + x] = (byte) Math.max(0, Math.min(255, rounded));
+      }
+    }
+  }
+
+  private static double bilinear(byte[] src, int off, int rows, int cols, double sx, double sy) {
+    double fx = Math.floor(sx);
+    double fy = Math.floor(sy);
+    int x0 = (int) fx;
+    int y0 = (int) fy;
+    double ax = sx - fx;
+    double ay = sy - fy;
+    double top = (1 - ax) * at(src, off, rows, cols, x0, y0) + ax * at(src, off, rows, cols, x0 + 1, y0);
+    double bottom = (1 - ax) * at(src, off, rows, cols, x0, y0 + 1) + ax * at(src, off, rows, cols, x0 + 1, y0 + 1);
+    return (1 - ay) * top + ay * bottom;
+  }
+
+  private static int at(byte[] src, int off, int rows, int cols, int x, int y) {
+    if (x < 0 || y < 0 || x >= cols || y >= rows) {
+      return 0;
+    }
+    return src[off + y * cols + x] & 0xff;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "rotate %+.1f deg, shift (%+.2f, %+.2f) px, gain %.2f, brightness %+.2f",
+        angleDegrees, dx, dy, gain, brightness);
+  }
+}
