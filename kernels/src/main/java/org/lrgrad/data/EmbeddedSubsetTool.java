@@ -41,8 +41,8 @@ public final class EmbeddedSubsetTool {
   private static LabeledImages balanced(LabeledImages full, int perClass, SeededRandom random) {
     int[] counts = new int[full.classes()];
     Arrays.fill(counts, perClass);
-    int[][] drawn = ClassDraw.perClass(full, counts, random, "the embedded subset");
+    int[][] drawn = SeededDraws.perClass(full, counts, random, "the embedded subset");
     int[] none = new int[counts.length];
-    return full.subset(ClassDraw.merge(drawn, none, counts), perClass + " per class of " + full.source());
+    return full.subset(SeededDraws.merge(drawn, none, counts), perClass + " per class of " + full.source());
   }
 }

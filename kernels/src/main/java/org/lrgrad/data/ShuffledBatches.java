@@ -71,11 +71,6 @@ public final class ShuffledBatches {
       order[i] = i;
     }
     random.setState(seed ^ (epoch * EPOCH_MIX));
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    SeededDraws.shuffleFront(order, order.length, random);
   }
 }

@@ -60,8 +60,10 @@ public final class UserShift {
 
   /**
    * A shift drawn from {@code random}: |angle| in [6°, 12°] and |dx|, |dy| in [0.5, 1.5] px with random signs, gain
-   * in [0.7, 0.9], brightness in [0.05, 0.1]. On the embedded data a small MLP pretrained on the population loses
-   * about a third of its accuracy on such images, and regains it after a few hundred steps on 250 of them.
+   * in [0.7, 0.9], brightness in [0.05, 0.1]. Geometry is what hurts a pixel-reading model most. Measured once
+   * with seeds 1–4 and the default {@link PersonalizationSplit} on the embedded data: an MLP 784→256→10 pretrained
+   * with SGD (1500 steps of 32) scored 0.78–0.87 on the population's test images and 0.56–0.69 on the user's; 100
+   * to 200 SGD steps on the user's 250 training images brought the user's score to 0.77–0.82.
    */
   public static UserShift draw(SeededRandom random) {
     Checks.notNull("random", random);

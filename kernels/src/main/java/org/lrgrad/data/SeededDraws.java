@@ -3,9 +3,25 @@ package org.lrgrad.data;
 import java.util.Arrays;
 import org.lrgrad.kernels.SeededRandom;
 
-/** Seeded draws of examples by class: the one place that decides which images a subset or a user gets. */
-final class ClassDraw {
-  private ClassDraw() {}
+/**
+ * Seeded random draws, written once: the shuffles of batches and of class orders, and which images a subset or a
+ * user gets.
+ */
+final class SeededDraws {
+  private SeededDraws() {}
+
+  /**
+   * Puts a uniformly random choice of {@code count} of the elements of {@code a} in {@code a[0 .. count)}, in
+   * random order (the first {@code count} steps of a Fisher–Yates shuffle; {@code count = a.length} shuffles all).
+   */
+  static void shuffleFront(int[] a, int count, SeededRandom random) {
+    for (int k = 0; k < count && k < a.length - 1; k++) {
+      int j = k + random.nextInt(a.length - k);
+      int t = a[k];
+      a[k] = a[j];
+      a[j] = t;
+    }
+  }
 
   /**
    * For each class {@code c}, {@code counts[c]} distinct indices of images labelled {@code c}, in a seeded random
@@ -35,14 +51,8 @@ final class ClassDraw {
     }
     int[][] drawn = new int[counts.length][];
     for (int c = 0; c < counts.length; c++) {
-      int[] pool = byClass[c];
-      for (int k = 0; k < counts[c]; k++) {
-        int j = k + random.nextInt(pool.length - k);
-        int t = pool[k];
-        pool[k] = pool[j];
-        pool[j] = t;
-      }
-      drawn[c] = Arrays.copyOf(pool, counts[c]);
+      shuffleFront(byClass[c], counts[c], random);
+      drawn[c] = Arrays.copyOf(byClass[c], counts[c]);
     }
     return drawn;
   }
