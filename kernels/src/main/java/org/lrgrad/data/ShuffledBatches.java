@@ -32,6 +32,11 @@ public final class ShuffledBatches {
     return data;
   }
 
+  /** With {@link #drawn()}, all a checkpoint needs to continue the same sequence. */
+  public long seed() {
+    return seed;
+  }
+
   /** Fills {@code batch} to its capacity with the next examples. */
   public void next(Batch batch) {
     data.checkBatch(batch);
