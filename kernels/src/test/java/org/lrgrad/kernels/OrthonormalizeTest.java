@@ -242,6 +242,8 @@ class OrthonormalizeTest {
         () -> kernels.orthonormalize(8, 4, a.data, 0, 4, new float[need - 1], 0));
     assertMessage(IndexOutOfBoundsException.class, "work needs " + need + " floats from workOff=1",
         () -> kernels.orthonormalize(8, 4, a.data, 0, 4, work, 1));
+    assertMessage(IndexOutOfBoundsException.class, "workOff=-1",
+        () -> kernels.orthonormalize(8, 4, a.data, 0, 4, work, -1));
     assertMessage(IllegalArgumentException.class, "work must not be null",
         () -> kernels.orthonormalize(8, 4, a.data, 0, 4, null, 0));
     float[] shared = new float[32 + need];

@@ -274,6 +274,12 @@ class TopSubspaceTest {
         () -> kernels.topSubspaceExact(left, m, n, 5, g.data, 0, n, new float[m * 5], 0, 5, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "r=0",
         () -> kernels.topSubspaceExact(left, m, n, 0, g.data, 0, n, out, 0, r, work, 0)));
+    cases.add(expect(IllegalArgumentException.class, "m=0 must be >= 1",
+        () -> kernels.topSubspaceExact(left, 0, n, r, g.data, 0, n, out, 0, r, work, 0)));
+    cases.add(expect(IndexOutOfBoundsException.class, "gOff=-1",
+        () -> kernels.topSubspaceRandomized(left, m, n, r, 2, 1, 1L, g.data, -1, n, out, 0, r, work, 0)));
+    cases.add(expect(IndexOutOfBoundsException.class, "out.length=12",
+        () -> kernels.topSubspaceExact(left, m, n, r, g.data, 0, n, out, 1, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "side must not be null",
         () -> kernels.topSubspaceExact(null, m, n, r, g.data, 0, n, out, 0, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "ldg=3 < 4",
