@@ -110,7 +110,7 @@ public final class Checks {
       }
       return;
     }
-    long end = (long) offset + (long) (rows - 1) * ld + cols;
+    long end = end(offset, rows, cols, ld);
     if (end > arrayLength) {
       throw new IndexOutOfBoundsException(what + " needs " + arrayName + ".length >= " + end + " (offset " + offset
           + " + (" + rows + " rows - 1) * ld " + ld + " + " + cols + " cols), but " + arrayName + ".length="
@@ -118,12 +118,9 @@ public final class Checks {
     }
   }
 
-  /** The index range [first, end) that a checked matrix touches; empty matrices touch nothing. */
-  private static long[] span(int offset, int rows, int cols, int ld) {
-    if (rows == 0 || cols == 0) {
-      return null;
-    }
-    return new long[] {offset, (long) offset + (long) (rows - 1) * ld + cols};
+  /** One past the last index a checked, non-empty matrix touches (its first is its offset). */
+  private static long end(int offset, int rows, int cols, int ld) {
+    return (long) offset + (long) (rows - 1) * ld + cols;
   }
 
   /**
@@ -139,11 +136,14 @@ public final class Checks {
     if (exactAliasAllowed && outOff == inOff && outRows == inRows && outCols == inCols && outLd == inLd) {
       return;
     }
-    long[] o = span(outOff, outRows, outCols, outLd);
-    long[] i = span(inOff, inRows, inCols, inLd);
-    if (o != null && i != null && o[0] < i[1] && i[0] < o[1]) {
-      throw new IllegalArgumentException(outName + " [" + o[0] + ", " + o[1] + ") overlaps " + inName + " [" + i[0]
-          + ", " + i[1] + ") in the same array" + (exactAliasAllowed ? " (only exact aliasing is allowed)" : ""));
+    if (outRows == 0 || outCols == 0 || inRows == 0 || inCols == 0) {
+      return; // an empty matrix touches nothing
+    }
+    long outEnd = end(outOff, outRows, outCols, outLd), inEnd = end(inOff, inRows, inCols, inLd);
+    if (outOff < inEnd && inOff < outEnd) {
+      throw new IllegalArgumentException(outName + " [" + outOff + ", " + outEnd + ") overlaps " + inName + " ["
+          + inOff + ", " + inEnd + ") in the same array" + (exactAliasAllowed ? " (only exact aliasing is allowed)"
+          : ""));
     }
   }
 

@@ -73,19 +73,23 @@ public final class KernelProvider {
     }
   }
 
-  private static final class Holder {
-    static final List<Candidate> CANDIDATES = discover();
-    static final Kernels DEFAULT = chooseDefault(CANDIDATES, System.getProperty(PROPERTY));
+  private static final class Candidates {
+    static final List<Candidate> ALL = discover();
+  }
+
+  /** Apart from {@link Candidates}, so that asking for one implementation by name does not log a fallback. */
+  private static final class DefaultKernels {
+    static final Kernels INSTANCE = chooseDefault(Candidates.ALL, System.getProperty(PROPERTY));
   }
 
   /** Every implementation known on this JVM, highest priority first, each built once. */
   public static List<Candidate> candidates() {
-    return Holder.CANDIDATES;
+    return Candidates.ALL;
   }
 
   /** The implementation to use: forced by {@value #PROPERTY}, else the best available. */
   public static Kernels get() {
-    return Holder.DEFAULT;
+    return DefaultKernels.INSTANCE;
   }
 
   /** The implementation with this name; throws with the reason when it is unknown or cannot run here. */
