@@ -14,21 +14,25 @@ import org.lrgrad.kernels.SeededRandom;
 class DemoTest {
   private static final double CHANCE = 1.0 / Demo.CLASSES;
 
+  /**
+   * 15 epochs leave a margin for kernels that round differently (which shifts the trajectory as another seed
+   * does): a by-hand sweep of the demo's seed over 1..12 gave test accuracies of 92.7% to 96.2% after 15 epochs.
+   */
   @Test
   void theMlpLearnsTheSpiralsFarBeyondChance() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    List<Demo.Epoch> epochs = Demo.run(KernelProvider.get(), 12,
+    List<Demo.Epoch> epochs = Demo.run(KernelProvider.get(), 15,
         new PrintStream(printed, true, StandardCharsets.UTF_8));
 
-    assertEquals(12, epochs.size());
+    assertEquals(15, epochs.size());
     Demo.Epoch first = epochs.get(0), last = epochs.get(epochs.size() - 1);
-    assertTrue(last.trainLoss() < 0.6 * first.trainLoss(),
-        "training loss should fall by 40%: " + first.trainLoss() + " -> " + last.trainLoss());
+    assertTrue(last.trainLoss() < 0.5 * first.trainLoss(),
+        "training loss should halve: " + first.trainLoss() + " -> " + last.trainLoss());
     assertTrue(last.testLoss() < first.testLoss(), "test loss " + first.testLoss() + " -> " + last.testLoss());
-    assertTrue(last.testAccuracy() > 0.8, "test accuracy " + last.testAccuracy() + ", chance is " + CHANCE);
+    assertTrue(last.testAccuracy() > 0.85, "test accuracy " + last.testAccuracy() + ", chance is " + CHANCE);
     String output = printed.toString(StandardCharsets.UTF_8);
     assertTrue(output.contains("kernels: " + KernelProvider.get().name()), output);
-    assertTrue(output.contains("epoch 12"), output);
+    assertTrue(output.contains("epoch 15"), output);
   }
 
   /** The task is not linearly separable: the same training without hidden layers stays near chance. */
