@@ -1,0 +1,5 @@
+#include "lrgrad.h"
+
+int32_t lrgrad_abi_version(void) {
+  return LRGRAD_ABI_VERSION;
+}

@@ -1,0 +1,140 @@
+package org.lrgrad.jni;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loader in this JVM (where only the jar's copy is reachable) and, for every other way of finding the library,
+ * in a fresh JVM started with the property under test: a JVM binds a class's native methods once, so each
+ * scenario needs its own.
+ */
+class NativeLibraryTest {
+  private static final Path HOST_LIBRARY = Path.of(System.getProperty("lrgrad.test.hostLibrary"));
+  private static final Path ABI_MISMATCH_LIBRARY = Path.of(System.getProperty("lrgrad.test.abiMismatchLibrary"));
+
+  /** A finished probe JVM: its exit status and what it printed. */
+  private record Probe(int exitCode, String output) {}
+
+  @Test
+  void loadsTheJarsCopyAndPassesTheHandshake() {
+    String source = NativeLibrary.load();
+    assertTrue(source.startsWith("the jar's native/linux-x86_64/liblrgrad.so (extracted to "), source);
+    String extracted = source.substring(source.indexOf("extracted to ") + 13, source.length() - 1);
+    assertFalse(Files.exists(Path.of(extracted)), "the extracted copy should be deleted once loaded: " + extracted);
+    assertEquals(NativeLibrary.ABI_VERSION, NativeLibrary.abiVersion());
+    assertEquals(source, NativeLibrary.load(), "a second load() reuses the first");
+  }
+
+  @Test
+  void loadsAnExplicitPath() throws Exception {
+    Probe probe = probe("-D" + NativeLibrary.PATH_PROPERTY + "=" + HOST_LIBRARY);
+    assertEquals(0, probe.exitCode(), probe.output());
+    assertTrue(probe.output().startsWith("loaded: -Dlrgrad.native.path=" + HOST_LIBRARY + "; abi 1"),
+        probe.output());
+  }
+
+  @Test
+  void loadsFromJavaLibraryPathBeforeTheJar() throws Exception {
+    Probe probe = probe("-Djava.library.path=" + HOST_LIBRARY.getParent());
+    assertEquals(0, probe.exitCode(), probe.output());
+    assertTrue(probe.output().startsWith("loaded: System.loadLibrary(\"lrgrad\"); abi 1"), probe.output());
+  }
+
+  @Test
+  void aMissingExplicitPathIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("liblrgrad.so");
+    Probe probe = probe("-D" + NativeLibrary.PATH_PROPERTY + "=" + missing);
+    assertEquals(3, probe.exitCode(), probe.output());
+    assertTrue(probe.output().contains("-Dlrgrad.native.path=" + missing + " could not be loaded: no such file"),
+        probe.output());
+    assertTrue(probe.output().contains("Fix: point -Dlrgrad.native.path at the absolute path"), probe.output());
+  }
+
+  @Test
+  void aFileThatIsNoLibraryIsRefusedWithTheLinkersReason(@TempDir Path dir) throws Exception {
+    Path notElf = Files.writeString(dir.resolve("liblrgrad.so"), "not a shared object\n".repeat(256));
+    Probe probe = probe("-D" + NativeLibrary.PATH_PROPERTY + "=" + notElf);
+    assertEquals(3, probe.exitCode(), probe.output());
+    assertTrue(probe.output().contains("-Dlrgrad.native.path=" + notElf + " could not be loaded: "), probe.output());
+    assertTrue(probe.output().contains("ELF"), "the dynamic linker's reason should be kept: " + probe.output());
+  }
+
+  @Test
+  void aRelativeExplicitPathIsRefused() throws Exception {
+    Probe probe = probe("-D" + NativeLibrary.PATH_PROPERTY + "=liblrgrad.so");
+    assertEquals(3, probe.exitCode(), probe.output());
+    assertTrue(probe.output().contains("could not be loaded: the path is not absolute"), probe.output());
+  }
+
+  @Test
+  void anotherAbiVersionIsRefusedFromAnExplicitPath() throws Exception {
+    Probe probe = probe("-D" + NativeLibrary.PATH_PROPERTY + "=" + ABI_MISMATCH_LIBRARY);
+    assertEquals(3, probe.exitCode(), probe.output());
+    assertTrue(probe.output().contains("has ABI version 2, but these Java classes need ABI version 1"),
+        probe.output());
+    assertTrue(probe.output().contains("Fix: use the liblrgrad.so built with the same lrgrad release"),
+        probe.output());
+  }
+
+  /** A stale library on java.library.path is refused, not silently replaced by the jar's copy. */
+  @Test
+  void anotherAbiVersionIsRefusedFromJavaLibraryPath() throws Exception {
+    Probe probe = probe("-Djava.library.path=" + ABI_MISMATCH_LIBRARY.getParent());
+    assertEquals(3, probe.exitCode(), probe.output());
+    assertTrue(probe.output().contains("loaded from System.loadLibrary(\"lrgrad\") has ABI version 2"),
+        probe.output());
+  }
+
+  @Test
+  void theLibraryExportsOnlyTheJniEntryPointsAndThePublicApi() throws Exception {
+    Process nm = new ProcessBuilder("nm", "-D", "--defined-only", HOST_LIBRARY.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(nm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, nm.waitFor(), output);
+    Set<String> exported = new TreeSet<>();
+    for (String line : output.split("\n")) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length == 3) {
+        exported.add(fields[2]);
+      }
+    }
+    assertTrue(exported.contains("lrgrad_abi_version"), exported.toString());
+    assertTrue(exported.contains("Java_org_lrgrad_jni_NativeLibrary_nativeAbiVersion"), exported.toString());
+    for (String symbol : exported) {
+      assertTrue(symbol.startsWith("Java_org_lrgrad_") || symbol.startsWith("lrgrad_"),
+          "unexpected export " + symbol + " in " + exported);
+    }
+  }
+
+  private static Probe probe(String property) throws IOException, InterruptedException, URISyntaxException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add(property);
+    command.add("-cp");
+    command.add(codeSource(NativeLibrary.class) + java.io.File.pathSeparator + codeSource(LoadProbe.class));
+    command.add(LoadProbe.class.getName());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish: " + output);
+    return new Probe(process.exitValue(), output);
+  }
+
+  private static Path codeSource(Class<?> type) throws URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+}
