@@ -21,7 +21,7 @@ class ProjectLinearGradientTest {
    * Each value is a double sum of depth m + batch (LEFT) or n + batch (RIGHT); its bound uses the sum of the
    * magnitudes of all products, which bounds any association order (the fused form and the one through G alike).
    */
-  private static void oracle(ProjectionSide side, int batch, int m, int n, int r, Matrix x, Matrix dy, Matrix proj,
+  static void oracle(ProjectionSide side, int batch, int m, int n, int r, Matrix x, Matrix dy, Matrix proj,
       double[] want, double[] bound) {
     int inner = side == ProjectionSide.LEFT ? m : n;
     double[] t = new double[batch * r], tAbs = new double[batch * r];
