@@ -26,11 +26,13 @@ class ProjectTest {
     List<int[]> shapes = new ArrayList<>();
     for (int m : SMALL) {
       for (int n : SMALL) {
-        int min = Math.min(m, n);
-        for (int r : new int[] {1, (min + 1) / 2, min}) {
-          if (r == 1 || r > shapes.get(shapes.size() - 1)[2]) {
-            shapes.add(new int[] {m, n, r});
-          }
+        int min = Math.min(m, n), half = (min + 1) / 2;
+        shapes.add(new int[] {m, n, 1});
+        if (half > 1) {
+          shapes.add(new int[] {m, n, half});
+        }
+        if (min > half) {
+          shapes.add(new int[] {m, n, min});
         }
       }
     }
