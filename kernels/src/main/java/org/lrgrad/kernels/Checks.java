@@ -22,6 +22,16 @@ public final class Checks {
     }
   }
 
+  /** The number of elements of a contiguous rows×cols tensor, which must fit in a Java array's int index. */
+  public static int elements(String rowsName, int rows, String colsName, int cols) {
+    long count = (long) rows * cols;
+    if (count > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(rowsName + "=" + rows + " times " + colsName + "=" + cols + " is " + count
+          + " elements, more than an array holds (" + Integer.MAX_VALUE + ")");
+    }
+    return (int) count;
+  }
+
   /** The rank of a low-rank method: 1 ≤ r ≤ min(m, n). */
   public static void rank(int r, int m, int n) {
     int limit = Math.min(m, n);

@@ -373,7 +373,7 @@ public abstract class Kernels {
     Checks.finitePositive("clipThreshold", clipThreshold);
     Checks.unitInterval("beta1", beta1);
     Checks.finiteNonNegative("weightDecay", weightDecay);
-    int len = Math.multiplyExact(m, n);
+    int len = Checks.elements("m", m, "n", n);
     checkTensors(len, "p", p, pOff, "g", g, gOff);
     Checks.vector("row", row, rowOff, m);
     Checks.vector("col", col, colOff, n);

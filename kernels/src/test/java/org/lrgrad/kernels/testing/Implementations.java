@@ -11,9 +11,12 @@ import org.lrgrad.kernels.Kernels;
  * over all of them. One that cannot run here is reported as skipped, with its reason, never as passed.
  */
 public final class Implementations {
+  /** For {@code @MethodSource(Implementations.ALL)}: {@link #all} by its fully qualified name. */
+  public static final String ALL = "org.lrgrad.kernels.testing.Implementations#all";
+
   private Implementations() {}
 
-  /** {@code @MethodSource("org.lrgrad.kernels.testing.Implementations#all")}. */
+  /** Every candidate, highest priority first (see {@link #ALL}). */
   public static Stream<Candidate> all() {
     return KernelProvider.candidates().stream();
   }

@@ -18,6 +18,14 @@ public final class Tolerance {
   }
 
   /**
+   * The bound for an element-wise result of a few float32 operations (about a dozen roundings at most, FMA or not),
+   * each rounding relative to one of the terms that enter it; {@code absSum} is the sum of their magnitudes.
+   */
+  public static double forTerms(double absSum) {
+    return 16 * U * absSum + Double.MIN_NORMAL;
+  }
+
+  /**
    * Fails with the shape, the index and both values unless |got − want| ≤ bound at every cell of {@code got}
    * (want and bound packed row-major).
    */
