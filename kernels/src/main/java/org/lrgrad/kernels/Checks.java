@@ -118,12 +118,9 @@ public final class Checks {
     }
   }
 
-  /** The index range [first, end) that a checked matrix touches; empty matrices touch nothing. */
-  private static long[] span(int offset, int rows, int cols, int ld) {
-    if (rows == 0 || cols == 0) {
-      return null;
-    }
-    return new long[] {offset, (long) offset + (long) (rows - 1) * ld + cols};
+  /** The end of the index range [offset, end) that a checked non-empty matrix touches. */
+  private static long spanEnd(int offset, int rows, int cols, int ld) {
+    return (long) offset + (long) (rows - 1) * ld + cols;
   }
 
   /**
@@ -139,11 +136,16 @@ public final class Checks {
     if (exactAliasAllowed && outOff == inOff && outRows == inRows && outCols == inCols && outLd == inLd) {
       return;
     }
-    long[] o = span(outOff, outRows, outCols, outLd);
-    long[] i = span(inOff, inRows, inCols, inLd);
-    if (o != null && i != null && o[0] < i[1] && i[0] < o[1]) {
-      throw new IllegalArgumentException(outName + " [" + o[0] + ", " + o[1] + ") overlaps " + inName + " [" + i[0]
-          + ", " + i[1] + ") in the same array" + (exactAliasAllowed ? " (only exact aliasing is allowed)" : ""));
+    // Empty matrices touch nothing. No arrays here: workspaces shared by several arguments reach this every step.
+    if (outRows == 0 || outCols == 0 || inRows == 0 || inCols == 0) {
+      return;
+    }
+    long outEnd = spanEnd(outOff, outRows, outCols, outLd);
+    long inEnd = spanEnd(inOff, inRows, inCols, inLd);
+    if (outOff < inEnd && inOff < outEnd) {
+      throw new IllegalArgumentException(outName + " [" + outOff + ", " + outEnd + ") overlaps " + inName + " ["
+          + inOff + ", " + inEnd + ") in the same array" + (exactAliasAllowed ? " (only exact aliasing is allowed)"
+          : ""));
     }
   }
 
