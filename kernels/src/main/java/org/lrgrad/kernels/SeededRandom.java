@@ -2,8 +2,10 @@ package org.lrgrad.kernels;
 
 /**
  * A small seeded generator (SplitMix64) whose whole state is one {@code long}, so that checkpoints can save and
- * restore it and a resumed run draws the same numbers. Gaussians use Box–Muller on {@link StrictMath}, so the same
- * seed gives the same bits on every JVM and on Android (unlike {@link Math}, which may differ in the last bit).
+ * restore it and a resumed run draws the same numbers. Gaussians use Marsaglia's polar method on
+ * {@link StrictMath#log}, so the same seed gives the same bits on every JVM and on Android (unlike {@link Math},
+ * which may differ in the last bit); it needs no sine or cosine, whose StrictMath versions allocate a temporary
+ * array per call until the JIT removes it (JDK 25), and training draws Gaussians in steps that must not allocate.
  * Not thread-safe: each user owns its generator.
  */
 public final class SeededRandom {
@@ -46,11 +48,19 @@ public final class SeededRandom {
     return (int) (x % bound);
   }
 
-  /** Standard normal (Box–Muller, one value per two uniforms: no cached spare, so the state stays one long). */
+  /**
+   * Standard normal (Marsaglia's polar method: a point uniform in the unit disc, one value per accepted point; the
+   * second value is not cached, so the state stays one long).
+   */
   public double nextGaussian() {
-    double u1 = 1.0 - nextDouble(); // in (0, 1]: log is finite
-    double u2 = nextDouble();
-    return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2);
+    double u;
+    double s;
+    do {
+      u = 2.0 * nextDouble() - 1.0;
+      double v = 2.0 * nextDouble() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    return u * StrictMath.sqrt(-2.0 * StrictMath.log(s) / s);
   }
 
   /** Fills {@code a[off .. off+len)} with independent N(0, std²) values. */
