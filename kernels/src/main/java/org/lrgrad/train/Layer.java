@@ -43,15 +43,13 @@ public abstract class Layer {
    */
   abstract float[] backward(Kernels k, int batch, float[] dy, float[] spare, boolean needInputError);
 
-  /**
-   * Makes this layer number {@code index} of a model, which names its parameters and buffers {@code "index.*"}. A
-   * model owns its layers: one layer object in two places would share (and clobber) its buffers.
-   */
+  /** Whether a model already owns this layer. */
+  final boolean isClaimed() {
+    return prefix != null;
+  }
+
+  /** Makes this layer number {@code index} of a model, which names its parameters and buffers {@code "index.*"}. */
   final void claim(int index) {
-    if (prefix != null) {
-      throw new IllegalArgumentException(this + " (layer " + index + ") is already layer " + prefix
-          + " of a model; use a new layer object");
-    }
     prefix = index + ".";
     for (Parameter p : parameters()) {
       p.prefix(prefix);

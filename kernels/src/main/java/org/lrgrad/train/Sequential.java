@@ -41,19 +41,30 @@ public final class Sequential {
     this.layers = layers.clone();
     int width = layers[0].inputWidth();
     int widest = 0;
-    List<Parameter> params = new ArrayList<>();
     for (int i = 0; i < layers.length; i++) {
       Layer layer = layers[i];
+      // A model owns its layers: one layer object in two places would share (and clobber) its buffers.
+      if (layer.isClaimed()) {
+        throw new IllegalArgumentException(layer + " (layer " + i + ") already belongs to a model; use a new layer");
+      }
+      for (int j = 0; j < i; j++) {
+        if (layers[j] == layer) {
+          throw new IllegalArgumentException(layer + " is both layer " + j + " and layer " + i + "; use a new layer");
+        }
+      }
       int wants = layer.inputWidth();
       if (wants >= 0 && wants != width) {
         throw new IllegalArgumentException("layer " + i + " (" + layer + ") takes inputs of width " + wants
             + ", but " + (i == 0 ? "the model input" : "layer " + (i - 1) + " (" + layers[i - 1] + ") outputs")
             + " width " + width);
       }
-      layer.claim(i);
       width = layer.outputWidth(width);
       widest = Math.max(widest, width);
-      params.addAll(layer.parameters());
+    }
+    List<Parameter> params = new ArrayList<>();
+    for (int i = 0; i < layers.length; i++) {
+      layers[i].claim(i);
+      params.addAll(layers[i].parameters());
     }
     this.inputWidth = layers[0].inputWidth();
     this.outputWidth = width;
