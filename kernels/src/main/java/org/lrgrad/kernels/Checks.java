@@ -22,6 +22,16 @@ public final class Checks {
     }
   }
 
+  /** The number of elements of a contiguous rows×cols tensor, which must fit in a Java array's int index. */
+  public static int elements(String rowsName, int rows, String colsName, int cols) {
+    long count = (long) rows * cols;
+    if (count > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(rowsName + "=" + rows + " times " + colsName + "=" + cols + " is " + count
+          + " elements, more than an array holds (" + Integer.MAX_VALUE + ")");
+    }
+    return (int) count;
+  }
+
   /** The rank of a low-rank method: 1 ≤ r ≤ min(m, n). */
   public static void rank(int r, int m, int n) {
     int limit = Math.min(m, n);
@@ -110,7 +120,7 @@ public final class Checks {
       }
       return;
     }
-    long end = (long) offset + (long) (rows - 1) * ld + cols;
+    long end = end(offset, rows, cols, ld);
     if (end > arrayLength) {
       throw new IndexOutOfBoundsException(what + " needs " + arrayName + ".length >= " + end + " (offset " + offset
           + " + (" + rows + " rows - 1) * ld " + ld + " + " + cols + " cols), but " + arrayName + ".length="
@@ -118,8 +128,8 @@ public final class Checks {
     }
   }
 
-  /** The end of the index range [offset, end) that a checked non-empty matrix touches. */
-  private static long spanEnd(int offset, int rows, int cols, int ld) {
+  /** One past the last index a checked, non-empty matrix touches (its first is its offset). */
+  private static long end(int offset, int rows, int cols, int ld) {
     return (long) offset + (long) (rows - 1) * ld + cols;
   }
 
@@ -136,12 +146,10 @@ public final class Checks {
     if (exactAliasAllowed && outOff == inOff && outRows == inRows && outCols == inCols && outLd == inLd) {
       return;
     }
-    // Empty matrices touch nothing. No arrays here: workspaces shared by several arguments reach this every step.
     if (outRows == 0 || outCols == 0 || inRows == 0 || inCols == 0) {
-      return;
+      return; // an empty matrix touches nothing
     }
-    long outEnd = spanEnd(outOff, outRows, outCols, outLd);
-    long inEnd = spanEnd(inOff, inRows, inCols, inLd);
+    long outEnd = end(outOff, outRows, outCols, outLd), inEnd = end(inOff, inRows, inCols, inLd);
     if (outOff < inEnd && inOff < outEnd) {
       throw new IllegalArgumentException(outName + " [" + outOff + ", " + outEnd + ") overlaps " + inName + " ["
           + inOff + ", " + inEnd + ") in the same array" + (exactAliasAllowed ? " (only exact aliasing is allowed)"

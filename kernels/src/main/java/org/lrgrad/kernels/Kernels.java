@@ -46,7 +46,7 @@ public abstract class Kernels {
     Checks.finite("beta", beta);
     int aRows = transA ? k : m, aCols = transA ? m : k;
     int bRows = transB ? n : k, bCols = transB ? k : n;
-    // Constant descriptions: a concatenation here would allocate on every call, and training steps must not.
+    // Constant descriptions: a concatenation here would allocate on every call, even a valid one.
     Checks.matrix(transA ? "A (transA=true)" : "A (transA=false)", "a", a, aOff, aRows, aCols, "lda", lda);
     Checks.matrix(transB ? "B (transB=true)" : "B (transB=false)", "b", b, bOff, bRows, bCols, "ldb", ldb);
     Checks.matrix("C", "c", c, cOff, m, n, "ldc", ldc);
@@ -373,7 +373,7 @@ public abstract class Kernels {
     Checks.finitePositive("clipThreshold", clipThreshold);
     Checks.unitInterval("beta1", beta1);
     Checks.finiteNonNegative("weightDecay", weightDecay);
-    int len = Math.multiplyExact(m, n);
+    int len = Checks.elements("m", m, "n", n);
     checkTensors(len, "p", p, pOff, "g", g, gOff);
     Checks.vector("row", row, rowOff, m);
     Checks.vector("col", col, colOff, n);

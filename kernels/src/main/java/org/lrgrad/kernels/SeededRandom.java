@@ -2,10 +2,8 @@ package org.lrgrad.kernels;
 
 /**
  * A small seeded generator (SplitMix64) whose whole state is one {@code long}, so that checkpoints can save and
- * restore it and a resumed run draws the same numbers. Gaussians use Marsaglia's polar method on
- * {@link StrictMath#log}, so the same seed gives the same bits on every JVM and on Android (unlike {@link Math},
- * which may differ in the last bit); it needs no sine or cosine, whose StrictMath versions allocate a temporary
- * array per call until the JIT removes it (JDK 25), and training draws Gaussians in steps that must not allocate.
+ * restore it and a resumed run draws the same numbers. Gaussians use Box–Muller on {@link StrictMath}, so the same
+ * seed gives the same bits on every JVM and on Android (unlike {@link Math}, which may differ in the last bit).
  * Not thread-safe: each user owns its generator.
  */
 public final class SeededRandom {
@@ -26,15 +24,23 @@ public final class SeededRandom {
   }
 
   public long nextLong() {
-    long z = (state += GOLDEN_GAMMA);
+    return mix(state += GOLDEN_GAMMA);
+  }
+
+  private static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
     z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
     return z ^ (z >>> 31);
   }
 
+  /** Uniform in [0, 1) from the top 53 bits of a raw draw. */
+  private static double unit(long bits) {
+    return (bits >>> 11) * 0x1.0p-53;
+  }
+
   /** Uniform in [0, 1) with 53 random bits. */
   public double nextDouble() {
-    return (nextLong() >>> 11) * 0x1.0p-53;
+    return unit(nextLong());
   }
 
   /** Uniform in [0, bound) without modulo bias. */
@@ -49,27 +55,48 @@ public final class SeededRandom {
   }
 
   /**
-   * Standard normal (Marsaglia's polar method: a point uniform in the unit disc, one value per accepted point; the
-   * second value is not cached, so the state stays one long).
+   * Standard normal by Marsaglia's polar method: one value per accepted pair of uniforms (no cached spare, so the
+   * state stays one long). Not Box–Muller: {@code StrictMath.cos} allocates for its argument reduction, and
+   * {@link #fillGaussian(long, float[], int, int, float)} runs inside kernels that must not allocate.
    */
   public double nextGaussian() {
-    double u;
-    double s;
+    double g;
     do {
-      u = 2.0 * nextDouble() - 1.0;
-      double v = 2.0 * nextDouble() - 1.0;
-      s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    return u * StrictMath.sqrt(-2.0 * StrictMath.log(s) / s);
+      long first = nextLong();
+      g = polar(first, nextLong());
+    } while (Double.isNaN(g));
+    return g;
+  }
+
+  /** The polar method's value for one pair of raw draws, or NaN when the pair falls outside the unit disc. */
+  private static double polar(long first, long second) {
+    double u = 2 * unit(first) - 1, v = 2 * unit(second) - 1;
+    double s = u * u + v * v;
+    return s > 0 && s < 1 ? u * StrictMath.sqrt(-2 * StrictMath.log(s) / s) : Double.NaN;
   }
 
   /** Fills {@code a[off .. off+len)} with independent N(0, std²) values. */
   public void fillGaussian(float[] a, int off, int len, float std) {
+    state = fillGaussian(state, a, off, len, std);
+  }
+
+  /**
+   * {@link #fillGaussian(float[], int, int, float)} of a generator in {@code state}, without a generator object (for
+   * kernels that must not allocate); returns the state after the draws, so {@code new SeededRandom(s)} draws the
+   * same values.
+   */
+  public static long fillGaussian(long state, float[] a, int off, int len, float std) {
     Checks.nonNegative("len", len);
     Checks.vector("a", a, off, len);
     Checks.finiteNonNegative("std", std);
     for (int i = 0; i < len; i++) {
-      a[off + i] = (float) (std * nextGaussian());
+      double g;
+      do {
+        long first = mix(state += GOLDEN_GAMMA);
+        g = polar(first, mix(state += GOLDEN_GAMMA));
+      } while (Double.isNaN(g));
+      a[off + i] = (float) (std * g);
     }
+    return state;
   }
 }
