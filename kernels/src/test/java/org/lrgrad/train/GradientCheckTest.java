@@ -284,7 +284,6 @@ class GradientCheckTest {
   }
 
   private static void checkLowRank(Kernels k, LowRankAdam optimizer) {
-    TrainTesting.assumeLinalg(k, optimizer);
     Fixture f = new Fixture(k, optimizer.updateInterval(2), 13);
     double[] g1 = f.mlp.gradient(f.mlp.w1);
     double[] g2 = f.mlp.gradient(f.mlp.w2);

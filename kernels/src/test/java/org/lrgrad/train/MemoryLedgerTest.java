@@ -75,7 +75,6 @@ class MemoryLedgerTest {
   void trainerLedgerEqualsItsPlanAndHoldsEveryBufferItUses(TrainTesting.Method method) {
     Kernels k = Implementations.reference();
     Optimizer optimizer = method.make.get();
-    TrainTesting.assumeLinalg(k, optimizer);
     Sequential model = TrainTesting.mlp();
     Trainer.Builder builder = Trainer.builder(model, 16).kernels(k).group(optimizer, model.parameters());
     MemoryPlan plan = builder.plan();

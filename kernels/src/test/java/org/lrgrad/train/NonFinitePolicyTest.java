@@ -47,7 +47,6 @@ class NonFinitePolicyTest {
   private static Trainer trainer(Kernels k, Method method) {
     Sequential model = new Sequential(new Linear(4, 3), new Relu(), new Linear(3, 2));
     Optimizer optimizer = method.make.get();
-    TrainTesting.assumeLinalg(k, optimizer);
     Trainer trainer = Trainer.builder(model, 3).kernels(k).seed(9).group(optimizer, model.parameters()).build();
     model.parameters().get(0).copyFrom(W1, 0);
     model.parameters().get(1).copyFrom(B1, 0);
@@ -64,7 +63,13 @@ class NonFinitePolicyTest {
   private static final float[] INFINITE = {Float.POSITIVE_INFINITY, 0.5f, -0.2f, 0.1f};
   private static final int[] BAD_LABEL = {1};
 
-  private static void assertSkippedAndUnchanged(Trainer t, float[] x, long skippedBefore, boolean finiteLoss) {
+  /**
+   * @param refreshDue whether the step count is one where LRG and GaLore recompute their projectors: a skipped
+   *     step may have recomputed one already (the next step recomputes it anyway, before using it), so projectors
+   *     are compared only when no refresh is due; the comparison with the twin at the end shows no trace is left
+   */
+  private static void assertSkippedAndUnchanged(Trainer t, float[] x, long skippedBefore, boolean finiteLoss,
+      boolean refreshDue) {
     Map<String, Object> before = TrainTesting.snapshot(t);
     float loss = t.step(x, 0, BAD_LABEL, 0, 1);
     if (finiteLoss) {
@@ -74,6 +79,10 @@ class NonFinitePolicyTest {
     assertEquals(skippedBefore + 1, t.skippedSteps());
     Map<String, Object> after = TrainTesting.snapshot(t);
     before.put("trainer.skipped_steps", skippedBefore + 1);
+    if (refreshDue) {
+      before.keySet().removeIf(name -> name.endsWith(".projector"));
+      after.keySet().removeIf(name -> name.endsWith(".projector"));
+    }
     TrainTesting.assertSameState(before, after);
   }
 
@@ -87,11 +96,11 @@ class NonFinitePolicyTest {
 
     Trainer t = trainer(k, method);
     // At step count 0, where LRG and GaLore compute their first projector:
-    assertSkippedAndUnchanged(t, HUGE, 0, true);
-    assertSkippedAndUnchanged(t, INFINITE, 1, false);
+    assertSkippedAndUnchanged(t, HUGE, 0, true, true);
+    assertSkippedAndUnchanged(t, INFINITE, 1, false, true);
     assertTrue(Float.isFinite(t.step(GOOD_1, 0, GOOD_LABELS, 0, 3)));
     assertFalse(t.lastStepSkipped());
-    assertSkippedAndUnchanged(t, INFINITE, 2, false);
+    assertSkippedAndUnchanged(t, INFINITE, 2, false, false);
     t.step(GOOD_2, 0, GOOD_LABELS, 0, 3);
 
     assertEquals(2, t.completedSteps());

@@ -20,7 +20,6 @@ class OptimizerStateSizeTest {
 
   /** The plan of one m×n weight (Linear(n -> m)) trained by {@code optimizer}, batch 1. */
   private MemoryPlan plan(Optimizer optimizer, int m, int n, boolean bias) {
-    TrainTesting.assumeLinalg(k, optimizer);
     Sequential model = new Sequential(new Linear(n, m, bias));
     return Trainer.builder(model, 1).kernels(k).group(optimizer, model.parameters()).plan();
   }

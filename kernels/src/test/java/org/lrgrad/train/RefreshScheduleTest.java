@@ -45,7 +45,6 @@ class RefreshScheduleTest {
   void projectorIsRecomputedAtMultiplesOfTheInterval(Candidate candidate, String method, int interval) {
     Kernels k = Implementations.require(candidate);
     LowRankAdam optimizer = optimizer(method, interval);
-    TrainTesting.assumeLinalg(k, optimizer);
     Trainer t = TrainTesting.trainer(k, TrainTesting.mlp(), optimizer, 16, 17);
     float[] previous = null;
     for (int completed = 0; completed < 8; completed++) {

@@ -30,7 +30,6 @@ class StateRoundTripTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("org.lrgrad.train.TrainTesting#methods")
   void restoredTrainerContinuesBitForBit(Method method) {
-    TrainTesting.assumeLinalg(k, method.make.get());
     Trainer original = TrainTesting.trainer(k, TrainTesting.mlp(), method.make.get(), 16, 21);
     train(original, 0, 3);
     Map<String, Object> saved = TrainTesting.snapshot(original);

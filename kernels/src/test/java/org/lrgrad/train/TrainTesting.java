@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.memory.MemoryTag;
 
@@ -151,23 +150,5 @@ final class TrainTesting {
 
   static float step(Trainer t, int start, int size) {
     return t.step(PROBLEM.x, start * PROBLEM.in, PROBLEM.labels, start, size);
-  }
-
-  /**
-   * Aborts (reports skipped) a low-rank method while the kernels' orthonormalization and top-subspace methods are
-   * not implemented yet (they are being written on another branch).
-   */
-  static void assumeLinalg(Kernels k, Optimizer optimizer) {
-    if (!(optimizer instanceof LowRankAdam)) {
-      return;
-    }
-    try {
-      k.orthonormalizeWorkspace(4, 2);
-      k.topSubspaceExactWorkspace(org.lrgrad.kernels.ProjectionSide.LEFT, 4, 4, 2);
-      k.topSubspaceRandomizedWorkspace(org.lrgrad.kernels.ProjectionSide.LEFT, 4, 4, 2, 1);
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort(optimizer.name() + " waits for Kernels.orthonormalize / topSubspace*, not implemented in"
-          + " these kernels yet: " + e);
-    }
   }
 }

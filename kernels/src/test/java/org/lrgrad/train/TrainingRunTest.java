@@ -32,7 +32,6 @@ class TrainingRunTest {
   void lossDrops(Candidate candidate, Method method) {
     Kernels k = Implementations.require(candidate);
     Optimizer optimizer = method.make.get();
-    TrainTesting.assumeLinalg(k, optimizer);
     Trainer trainer = TrainTesting.trainer(k, TrainTesting.mlp(), optimizer, 16, 7);
     int all = TrainTesting.PROBLEM.count;
     float before = trainer.loss(TrainTesting.PROBLEM.x, 0, TrainTesting.PROBLEM.labels, 0, 16);

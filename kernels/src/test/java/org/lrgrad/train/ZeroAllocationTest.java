@@ -48,7 +48,6 @@ class ZeroAllocationTest {
         "this JVM must count allocated bytes per thread");
     Kernels k = Implementations.require(candidate);
     Optimizer optimizer = method.make.get();
-    TrainTesting.assumeLinalg(k, optimizer);
     Trainer trainer = TrainTesting.trainer(k, TrainTesting.mlp(), optimizer, 16, 3);
     float[] logits = new float[16 * TrainTesting.PROBLEM.classes];
     window(trainer, logits); // warm-up: every path once

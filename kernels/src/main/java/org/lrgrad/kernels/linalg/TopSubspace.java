@@ -24,8 +24,8 @@ import org.lrgrad.kernels.SeededRandom;
  * (METHOD.md §2, scikit-learn's {@code svd_flip}). Vectors of singular value 0 (G rank-deficient) are any orthonormal
  * completion, chosen deterministically, so the output always has orthonormal columns (P) or rows (Q).
  *
- * <p>All scratch is the caller's workspace ({@link #exactWorkspace}, {@link #randomizedWorkspace}); the only object
- * made per call is the randomized method's {@link SeededRandom} (one long of state). Arguments are checked by
+ * <p>All scratch is the caller's workspace ({@link #exactWorkspace}, {@link #randomizedWorkspace}); no object is made
+ * per call (the probes come from {@link SeededRandom#fillGaussian(long, float[], int, int, float)}). Arguments are checked by
  * {@link Kernels#topSubspaceExact} and {@link Kernels#topSubspaceRandomized}.
  */
 public final class TopSubspace {
@@ -116,7 +116,7 @@ public final class TopSubspace {
     int l = probes(m, n, r, oversample);
     // zOff: Ω (a×l), then H·Y (a×l); yOff: Y (b×l), the basis of the range of Hᵀ; the last 2·l floats: scratch.
     int zOff = workOff, yOff = zOff + a * l, scratchOff = yOff + b * l;
-    new SeededRandom(seed).fillGaussian(work, zOff, a * l, 1f);
+    SeededRandom.fillGaussian(seed, work, zOff, a * l, 1f);
     // H = G (RIGHT) or Gᵀ (LEFT), through sgemm's transpose flags: Y = Hᵀ·Z and Z = H·Y.
     kernels.sgemm(!left, false, b, l, a, 1f, g, gOff, ldg, work, zOff, l, 0f, work, yOff, l);
     HouseholderQr.orthonormalize(b, l, work, yOff, l, work, scratchOff);
