@@ -86,6 +86,34 @@ final class TrainTesting {
     return new Sequential(new Linear(PROBLEM.in, 10), new Relu(), new Linear(10, PROBLEM.classes));
   }
 
+  /** LSTM(2 → 8) reading a sample of the problem as 3 steps of 2 features, then Linear(8, 4). */
+  static Sequential lstm() {
+    return new Sequential(new Lstm(2, 8, 3), new Linear(8, PROBLEM.classes));
+  }
+
+  /** A model of the tests by name, made fresh for each trainer. */
+  static final class Model {
+    final String name;
+    final Supplier<Sequential> make;
+
+    Model(String name, Supplier<Sequential> make) {
+      this.name = name;
+      this.make = make;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Model> models() {
+    List<Model> list = new ArrayList<>();
+    list.add(new Model("MLP", TrainTesting::mlp));
+    list.add(new Model("LSTM", TrainTesting::lstm));
+    return list;
+  }
+
   static Trainer trainer(Kernels k, Sequential model, Optimizer optimizer, int maxBatch, long seed) {
     return Trainer.builder(model, maxBatch).kernels(k).seed(seed).group(optimizer, model.parameters()).build();
   }

@@ -35,20 +35,22 @@ class ZeroAllocationTest {
     List<Arguments> cases = new ArrayList<>();
     for (Candidate c : KernelProvider.candidates()) {
       for (Method m : TrainTesting.methods()) {
-        cases.add(Arguments.of(c, m));
+        for (TrainTesting.Model model : TrainTesting.models()) {
+          cases.add(Arguments.of(c, m, model));
+        }
       }
     }
     return cases;
   }
 
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("cases")
-  void steadyStateStepAllocatesNothing(Candidate candidate, Method method) {
+  void steadyStateStepAllocatesNothing(Candidate candidate, Method method, TrainTesting.Model model) {
     assertTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled(),
         "this JVM must count allocated bytes per thread");
     Kernels k = Implementations.require(candidate);
     Optimizer optimizer = method.make.get();
-    Trainer trainer = TrainTesting.trainer(k, TrainTesting.mlp(), optimizer, 16, 3);
+    Trainer trainer = TrainTesting.trainer(k, model.make.get(), optimizer, 16, 3);
     float[] logits = new float[16 * TrainTesting.PROBLEM.classes];
     window(trainer, logits); // warm-up: every path once
 
@@ -62,7 +64,8 @@ class ZeroAllocationTest {
         return;
       }
     }
-    fail(method + " on " + k + " allocated in every window of 8 steps: " + Arrays.toString(allocated) + " bytes");
+    fail(method + " " + model + " on " + k + " allocated in every window of 8 steps: " + Arrays.toString(allocated)
+        + " bytes");
   }
 
   private static void window(Trainer trainer, float[] logits) {
