@@ -26,6 +26,7 @@ public final class Parameter {
    *     contributes: 1 for a dense layer, the number of time steps for a recurrent one
    */
   Parameter(String localName, int rows, int cols, boolean matrix, int rowsPerSample) {
+    Checks.elements("rows of " + localName, rows, "cols", cols);
     this.localName = localName;
     this.name = localName;
     this.rows = rows;

@@ -24,10 +24,11 @@ import org.lrgrad.train.memory.MemoryTag;
  * <p><b>Non-finite policy.</b> A step whose loss or any gradient is NaN or infinite is skipped and counted
  * ({@link #skippedSteps()}, {@link #lastStepSkipped()}): the gradients of every parameter are formed first, checked,
  * and only when all are finite does any update run. A skipped step changes no weight, no optimizer state and no
- * step counter; a low-rank projector due for refresh is either left as it was (GaLore, when the gradient it would
- * be computed from is not finite) or recomputed as the next step will recompute it anyway (it depends only on the
- * step count). So training resumes as if the bad batch had never been seen. Loss and gradients that are finite but
- * so large that an update overflows are not covered: choose the learning rate accordingly.
+ * step counter. One thing may move: a low-rank projector due for refresh at this step count may already have been
+ * recomputed from this batch (GaLore never computes one from a non-finite gradient); the next step, at the same
+ * count, recomputes it before using it. So training resumes exactly as if the bad batch had never been seen. Loss
+ * and gradients that are finite but so large that an update overflows are not covered: choose the learning rate
+ * accordingly.
  *
  * <p>Not thread-safe. The model belongs to this trainer for its whole life.
  */
