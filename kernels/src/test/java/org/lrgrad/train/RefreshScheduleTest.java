@@ -23,7 +23,7 @@ class RefreshScheduleTest {
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (Candidate c : KernelProvider.candidates()) {
-      for (String method : new String[] {"LRG", "GaLore", "GaLore-randomized"}) {
+      for (String method : new String[] {"LRG", "LRG-right", "GaLore", "GaLore-randomized"}) {
         for (int interval : new int[] {1, 3, Integer.MAX_VALUE}) {
           cases.add(Arguments.of(c, method, interval));
         }
@@ -33,7 +33,10 @@ class RefreshScheduleTest {
   }
 
   private static LowRankAdam optimizer(String method, int interval) {
-    LowRankAdam o = method.equals("LRG") ? LowRankAdam.lrg(0.02f, 3) : LowRankAdam.galore(0.02f, 3);
+    LowRankAdam o = method.startsWith("LRG") ? LowRankAdam.lrg(0.02f, 3) : LowRankAdam.galore(0.02f, 3);
+    if (method.equals("LRG-right")) {
+      o.side(ProjectionSide.RIGHT);
+    }
     if (method.equals("GaLore-randomized")) {
       o.randomizedSvd(2, 1);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.train.memory.MemoryTag;
 
 /** Shared pieces of the training tests: optimizers by name, a small problem, state snapshots. */
@@ -31,7 +32,7 @@ final class TrainTesting {
     }
   }
 
-  /** Every method, with settings that train the small problem below in a few dozen steps. */
+  /** Every method (LRG on both sides), with settings that train the small problem below. */
   static List<Method> methods() {
     List<Method> list = new ArrayList<>();
     list.add(new Method("SGD", () -> new Sgd(0.2f)));
@@ -42,6 +43,8 @@ final class TrainTesting {
     list.add(new Method("Adafactor", () -> new Adafactor().learningRate(0.02f).scaleParameter(false)));
     list.add(new Method("Adafactor-relative-beta1", () -> new Adafactor().beta1(0.9f)));
     list.add(new Method("LRG-Adam", () -> LowRankAdam.lrg(0.02f, 3).updateInterval(4).scale(1f)));
+    list.add(new Method("LRG-Adam-right",
+        () -> LowRankAdam.lrg(0.02f, 3).updateInterval(4).scale(1f).side(ProjectionSide.RIGHT)));
     list.add(new Method("GaLore-Adam", () -> LowRankAdam.galore(0.02f, 3).updateInterval(4).scale(1f)));
     list.add(new Method("GaLore-Adam-randomized",
         () -> LowRankAdam.galore(0.02f, 3).updateInterval(4).scale(1f).randomizedSvd(2, 1)));
@@ -171,11 +174,12 @@ final class TrainTesting {
     }
   }
 
-  /** Batch {@code b} (of {@code size} samples) of the problem. */
+  /** The loss on samples [start, start + size) of the problem. */
   static float loss(Trainer t, int start, int size) {
     return t.loss(PROBLEM.x, start * PROBLEM.in, PROBLEM.labels, start, size);
   }
 
+  /** One step on samples [start, start + size) of the problem. */
   static float step(Trainer t, int start, int size) {
     return t.step(PROBLEM.x, start * PROBLEM.in, PROBLEM.labels, start, size);
   }
