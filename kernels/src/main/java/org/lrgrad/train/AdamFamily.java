@@ -1,0 +1,98 @@
+package org.lrgrad.train;
+
+import org.lrgrad.kernels.AdamConvention;
+import org.lrgrad.kernels.Checks;
+
+/**
+ * The hyper-parameters every Adam-based method shares (Adam, AdamW, LRG-Adam, GaLore-Adam, LoRA-Adam): learning
+ * rate, β1, β2, ε, weight decay. Where ε and the bias correction go, and where weight decay acts, is the method's
+ * {@link AdamConvention} and {@link #decoupledWeightDecay()}. A group's vectors (biases) and small tensors get
+ * exactly this Adam.
+ *
+ * @param <T> the concrete method, so that setters chain
+ */
+public abstract class AdamFamily<T extends AdamFamily<T>> extends Optimizer {
+  private float lr;
+  private float beta1 = 0.9f;
+  private float beta2 = 0.999f;
+  private float eps;
+  private float weightDecay;
+
+  AdamFamily(float lr, float eps, float weightDecay) {
+    learningRate(lr);
+    eps(eps);
+    weightDecay(weightDecay);
+  }
+
+  @SuppressWarnings("unchecked")
+  private T self() {
+    return (T) this;
+  }
+
+  public T learningRate(float lr) {
+    checkMutable();
+    Checks.finiteNonNegative("lr", lr);
+    this.lr = lr;
+    return self();
+  }
+
+  /** β1, β2 in [0, 1); defaults 0.9, 0.999. */
+  public T betas(float beta1, float beta2) {
+    checkMutable();
+    Checks.unitInterval("beta1", beta1);
+    Checks.unitInterval("beta2", beta2);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    return self();
+  }
+
+  public T eps(float eps) {
+    checkMutable();
+    Checks.finiteNonNegative("eps", eps);
+    this.eps = eps;
+    return self();
+  }
+
+  public T weightDecay(float weightDecay) {
+    checkMutable();
+    Checks.finiteNonNegative("weightDecay", weightDecay);
+    this.weightDecay = weightDecay;
+    return self();
+  }
+
+  float lr() {
+    return lr;
+  }
+
+  float beta1() {
+    return beta1;
+  }
+
+  float beta2() {
+    return beta2;
+  }
+
+  float eps() {
+    return eps;
+  }
+
+  float weightDecay() {
+    return weightDecay;
+  }
+
+  abstract AdamConvention convention();
+
+  /** AdamW's decay (p shrinks by lr·wd, placed as {@link #convention()} says) instead of the L2 form. */
+  abstract boolean decoupledWeightDecay();
+
+  /** The slot for a parameter that gets plain Adam: vectors in every Adam method, everything in Adam and AdamW. */
+  final Slot adamSlot(Parameter parameter) {
+    return new AdamSlot(parameter, this);
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weightDecay="
+        + weightDecay + ")";
+  }
+}

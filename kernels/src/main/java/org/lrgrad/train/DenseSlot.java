@@ -1,0 +1,43 @@
+package org.lrgrad.train;
+
+import org.lrgrad.kernels.Kernels;
+import org.lrgrad.train.memory.BufferAllocator;
+import org.lrgrad.train.memory.MemoryTag;
+
+/** A slot that keeps the full gradient G (the shape of its parameter), for the element-wise optimizers. */
+abstract class DenseSlot extends Slot {
+  float[] grad;
+
+  DenseSlot(Parameter param) {
+    super(param);
+  }
+
+  @Override
+  void declare(Kernels k, BufferAllocator allocator, SharedWorkspace workspace, int maxBatch) {
+    grad = allocator.floats(MemoryTag.GRADIENTS, param.name() + ".grad", param.size());
+    declareState(allocator);
+  }
+
+  abstract void declareState(BufferAllocator allocator);
+
+  @Override
+  void gradient(Kernels k, int n, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy) {
+    k.sgemm(true, false, param.rows(), param.cols(), n, 1f, dy, dyOff, lddy, x, xOff, ldx, 0f, grad, 0,
+        param.cols());
+  }
+
+  @Override
+  void gradientColumnSums(Kernels k, int n, float[] dy, int dyOff, int lddy) {
+    k.biasGradient(n, param.cols(), dy, dyOff, lddy, grad, 0);
+  }
+
+  @Override
+  boolean gradientFinite() {
+    return Finite.all(grad, 0, grad.length);
+  }
+
+  @Override
+  void visitGradients(StateVisitor visitor) {
+    visitor.buffer(param.name() + ".grad", MemoryTag.GRADIENTS, grad);
+  }
+}

@@ -1,0 +1,70 @@
+package org.lrgrad.train;
+
+import org.lrgrad.kernels.AdamConvention;
+import org.lrgrad.kernels.Checks;
+
+/**
+ * LoRA with Adam on the factors (METHOD.md §2): every 2-D weight W0 (m×n) of the group is frozen and adapted as
+ * W_eff = W0 + s·B·A with B (m×r) starting at 0 and A (r×n) Gaussian with standard deviation 1/√n; the layer runs
+ * W_eff without ever forming it, and the factor gradients come from the fused form (∂A = s·(dY·B)ᵀ·X,
+ * ∂B = s·dYᵀ·(X·Aᵀ)). The factors train with {@code torch.optim.AdamW} ({@link AdamConvention#TORCH}, ε = 1e-8,
+ * weight decay 0 by default); the group's vectors (biases) get that same AdamW. State: r(m+n) factor values,
+ * r(m+n) factor gradients, 2r(m+n) moments. {@link Trainer#mergeLora()} folds s·B·A into W0 and restarts the
+ * adapters. A rank larger than min(m, n) is used as min(m, n) for that matrix.
+ */
+public final class LoraAdam extends AdamFamily<LoraAdam> {
+  private final int rank;
+  private float scale = 1f;
+
+  public LoraAdam(float lr, int rank) {
+    super(lr, 1e-8f, 0f);
+    Checks.positive("rank", rank);
+    this.rank = rank;
+  }
+
+  /** s (LoRA's α/r), default 1. */
+  public LoraAdam scale(float scale) {
+    checkMutable();
+    Checks.finitePositive("scale", scale);
+    this.scale = scale;
+    return this;
+  }
+
+  float scale() {
+    return scale;
+  }
+
+  @Override
+  int rank() {
+    return rank;
+  }
+
+  @Override
+  public String name() {
+    return "LoRA-Adam";
+  }
+
+  @Override
+  AdamConvention convention() {
+    return AdamConvention.TORCH;
+  }
+
+  @Override
+  boolean decoupledWeightDecay() {
+    return true;
+  }
+
+  @Override
+  Slot slotFor(Parameter parameter, int rankCap) {
+    if (!parameter.isMatrix()) {
+      return adamSlot(parameter);
+    }
+    int r = Math.min(Math.min(rank, rankCap), Math.min(parameter.rows(), parameter.cols()));
+    return new LoraSlot(parameter, this, r);
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(lr=" + lr() + ", rank=" + rank + ", scale=" + scale + ", weightDecay=" + weightDecay() + ")";
+  }
+}

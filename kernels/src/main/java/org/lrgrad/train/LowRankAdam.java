@@ -1,0 +1,161 @@
+package org.lrgrad.train;
+
+import org.lrgrad.kernels.AdamConvention;
+import org.lrgrad.kernels.Checks;
+import org.lrgrad.kernels.ProjectionSide;
+
+/**
+ * Adam on a projected gradient (METHOD.md §2): every 2-D weight W (m×n) keeps a rank-r projector, refreshed when
+ * its completed-step count is 0, T, 2T, ...; its gradient is kept only as R = PᵀG (r×n, side LEFT) or R = G·Qᵀ
+ * (m×r, side RIGHT); Adam runs on R and W −= lr·α·full(N). Moments are kept across refreshes. Adam is GaLore's
+ * ({@link AdamConvention#GALORE}: ε added to √v, bias correction folded into the step size), with GaLore's
+ * defaults: ε = 1e-6, T = 200, α = 0.25, and decoupled weight decay applied after the update. The group's vectors
+ * (biases) get that same Adam, unprojected. A rank larger than min(m, n) is used as min(m, n) for that matrix.
+ *
+ * <ul>
+ *   <li>{@link #lrg}: the low-rank gradient method (our variant of the seed's idea): P is a seeded random Gaussian
+ *       matrix made orthonormal by QR, no SVD. It does not depend on G, so the gradient is always formed in the
+ *       fused form from the layer's input and output error and a full G never exists. Side LEFT (P m×r) by
+ *       default, so the state is m·r + 2·r·n floats.</li>
+ *   <li>{@link #galore}: GaLore: P from the top-r singular vectors of G, by an exact SVD or, with
+ *       {@link #randomizedSvd}, a randomized range finder. The refresh step needs the full G once (counted as
+ *       workspace); other steps use the fused form. Side: {@link ProjectionSide#galoreDefault} unless set. State
+ *       min(m,n)·r + 2·max(m,n)·r floats.</li>
+ * </ul>
+ */
+public final class LowRankAdam extends AdamFamily<LowRankAdam> {
+  /** Where a projector comes from. */
+  public enum Source {
+    /** Seeded Gaussian, orthonormalized (LRG). */
+    RANDOM,
+    /** Top-r singular vectors by an exact SVD (GaLore). */
+    SVD_EXACT,
+    /** Top-r singular vectors by a randomized range finder (GaLore). */
+    SVD_RANDOMIZED
+  }
+
+  private final int rank;
+  private Source source;
+  private int updateInterval = 200;
+  private float scale = 0.25f;
+  private ProjectionSide side;
+  private int oversample;
+  private int powerIterations;
+
+  private LowRankAdam(float lr, int rank, Source source, ProjectionSide side) {
+    super(lr, 1e-6f, 0f);
+    Checks.positive("rank", rank);
+    this.rank = rank;
+    this.source = source;
+    this.side = side;
+  }
+
+  /** LRG-Adam: random orthonormal projector, side LEFT. */
+  public static LowRankAdam lrg(float lr, int rank) {
+    return new LowRankAdam(lr, rank, Source.RANDOM, ProjectionSide.LEFT);
+  }
+
+  /** GaLore-Adam: exact-SVD projector, GaLore's side rule. */
+  public static LowRankAdam galore(float lr, int rank) {
+    return new LowRankAdam(lr, rank, Source.SVD_EXACT, null);
+  }
+
+  /** T: the projector is recomputed when the completed-step count is a multiple of T. */
+  public LowRankAdam updateInterval(int updateInterval) {
+    checkMutable();
+    Checks.positive("updateInterval", updateInterval);
+    this.updateInterval = updateInterval;
+    return this;
+  }
+
+  /** α, which multiplies the update after Adam's normalisation. */
+  public LowRankAdam scale(float scale) {
+    checkMutable();
+    Checks.finitePositive("scale", scale);
+    this.scale = scale;
+    return this;
+  }
+
+  /** Projects every matrix of the group on this side (instead of the method's default). */
+  public LowRankAdam side(ProjectionSide side) {
+    checkMutable();
+    Checks.notNull("side", side);
+    this.side = side;
+    return this;
+  }
+
+  /** GaLore with a randomized range finder: r + oversample probes and that many power iterations. */
+  public LowRankAdam randomizedSvd(int oversample, int powerIterations) {
+    checkMutable();
+    if (source == Source.RANDOM) {
+      throw new IllegalStateException("randomizedSvd applies to GaLore; LRG's projector is random and needs no SVD");
+    }
+    Checks.nonNegative("oversample", oversample);
+    Checks.nonNegative("powerIterations", powerIterations);
+    this.source = Source.SVD_RANDOMIZED;
+    this.oversample = oversample;
+    this.powerIterations = powerIterations;
+    return this;
+  }
+
+  @Override
+  int rank() {
+    return rank;
+  }
+
+  Source source() {
+    return source;
+  }
+
+  int updateInterval() {
+    return updateInterval;
+  }
+
+  float scale() {
+    return scale;
+  }
+
+  int oversample() {
+    return oversample;
+  }
+
+  int powerIterations() {
+    return powerIterations;
+  }
+
+  /** The side for an m×n matrix. */
+  ProjectionSide sideFor(int m, int n) {
+    return side != null ? side : ProjectionSide.galoreDefault(m, n);
+  }
+
+  @Override
+  public String name() {
+    return source == Source.RANDOM ? "LRG-Adam" : "GaLore-Adam";
+  }
+
+  @Override
+  AdamConvention convention() {
+    return AdamConvention.GALORE;
+  }
+
+  @Override
+  boolean decoupledWeightDecay() {
+    return true;
+  }
+
+  @Override
+  Slot slotFor(Parameter parameter, int rankCap) {
+    if (!parameter.isMatrix()) {
+      return adamSlot(parameter);
+    }
+    int r = Math.min(Math.min(rank, rankCap), Math.min(parameter.rows(), parameter.cols()));
+    return new LowRankSlot(parameter, this, r);
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(lr=" + lr() + ", rank=" + rank + ", updateInterval=" + updateInterval + ", scale=" + scale
+        + (source == Source.SVD_RANDOMIZED ? ", randomized SVD oversample=" + oversample + " powerIterations="
+        + powerIterations : "") + ")";
+  }
+}

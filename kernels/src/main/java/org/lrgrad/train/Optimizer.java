@@ -1,0 +1,38 @@
+package org.lrgrad.train;
+
+/**
+ * The optimizer of a parameter group: a method of METHOD.md §2 with its hyper-parameters. Setters check each value
+ * at once; combinations are checked when a trainer is built. From then on the settings are fixed (a setter throws),
+ * so that a trainer's buffers always match its optimizer.
+ */
+public abstract class Optimizer {
+  private boolean frozen;
+
+  Optimizer() {}
+
+  /** The method's name as METHOD.md §2 and the experiment's tables spell it, e.g. {@code "Nesterov"}. */
+  public abstract String name();
+
+  /** The slot for one parameter of a group; {@code rankCap} ≥ 1 limits a low-rank method's rank. */
+  abstract Slot slotFor(Parameter parameter, int rankCap);
+
+  /** The rank of a low-rank method, 0 for the others. */
+  int rank() {
+    return 0;
+  }
+
+  /** Combinations of settings that are wrong together; single values are checked by their setters. */
+  void validate() {}
+
+  final void freeze() {
+    validate();
+    frozen = true;
+  }
+
+  final void checkMutable() {
+    if (frozen) {
+      throw new IllegalStateException(name() + ": a trainer was built with this optimizer, its settings are fixed;"
+          + " make a new one to change them");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.lrgrad.train;
+
+import org.lrgrad.kernels.Kernels;
+import org.lrgrad.train.memory.BufferAllocator;
+
+/**
+ * What one optimizer keeps for one parameter, and how that parameter's gradient is formed: the base serves the
+ * plain linear map y = x·Wᵀ; LoRA overrides it. A step is two phases: gradients are formed during backward
+ * ({@link #gradient} / {@link #gradientColumnSums}), then, only if every slot's gradient is finite, {@link #apply}
+ * updates the parameter and the state. So a non-finite gradient anywhere leaves every parameter and every state as
+ * it was.
+ */
+abstract class Slot {
+  final Parameter param;
+  /** Steps this slot has applied: 0 before the first. */
+  int completed;
+
+  Slot(Parameter param) {
+    this.param = param;
+  }
+
+  /**
+   * Declares this slot's buffers and its workspace need; {@code maxBatch} bounds the rows of the (X, dY) pairs it
+   * will see (times the parameter's rows per sample). {@code k} sizes the kernels' workspaces.
+   */
+  abstract void declare(Kernels k, BufferAllocator allocator, SharedWorkspace workspace, int maxBatch);
+
+  /** Sets the initial state after allocation; {@code seed} is this slot's own stream. */
+  void initialize(long seed) {}
+
+  void forward(Kernels k, int n, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean accumulate) {
+    k.sgemm(false, true, n, param.rows(), param.cols(), 1f, x, xOff, ldx, param.data(), 0, param.cols(),
+        accumulate ? 1f : 0f, y, yOff, ldy);
+  }
+
+  void backwardInput(Kernels k, int n, float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+    k.sgemm(false, false, n, param.cols(), param.rows(), 1f, dy, dyOff, lddy, param.data(), 0, param.cols(), 0f,
+        dx, dxOff, lddx);
+  }
+
+  /** Forms the gradient G = dYᵀ·X of a matrix parameter in whatever form this slot keeps. */
+  abstract void gradient(Kernels k, int n, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy);
+
+  /** Forms the gradient of a vector parameter: the column sums of dY. Only dense slots hold vectors. */
+  void gradientColumnSums(Kernels k, int n, float[] dy, int dyOff, int lddy) {
+    throw new IllegalStateException(param.name() + " is kept in a low-rank form, which only matrices have");
+  }
+
+  /** Whether the gradient formed in this step is finite everywhere. */
+  abstract boolean gradientFinite();
+
+  /** Applies one step (the {@code completed + 1}-th) to the parameter and the state. */
+  abstract void apply(Kernels k);
+
+  /** The slot's persistent state, parameter values excluded (the trainer visits those). */
+  abstract void visitState(StateVisitor visitor);
+
+  /** The gradient buffers of the last backward pass, as this slot keeps them. */
+  abstract void visitGradients(StateVisitor visitor);
+
+  /** The step counter, for {@link #visitState}. */
+  final void visitStep(StateVisitor visitor) {
+    completed = counterValue(visitor, param.name() + ".step", completed);
+  }
+
+  static int counterValue(StateVisitor visitor, String name, int value) {
+    long restored = visitor.counter(name, value);
+    if (restored < 0 || restored > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + "=" + restored + " must be in [0, " + Integer.MAX_VALUE + "]");
+    }
+    return (int) restored;
+  }
+}

@@ -1,0 +1,415 @@
+package org.lrgrad.train;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.lrgrad.kernels.Checks;
+import org.lrgrad.kernels.KernelProvider;
+import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.SeededRandom;
+import org.lrgrad.train.memory.BufferAllocator;
+import org.lrgrad.train.memory.MemoryLedger;
+import org.lrgrad.train.memory.MemoryPlan;
+import org.lrgrad.train.memory.MemoryTag;
+
+/**
+ * Trains a {@link Sequential} classifier with softmax cross-entropy (mean over the batch), each parameter group
+ * with its own {@link Optimizer}. Every buffer a step uses (weights, gradients, optimizer state, projectors,
+ * activations for the largest batch, the input batch itself, workspace) is allocated once, at build time, through
+ * a {@link MemoryLedger}: a step allocates nothing on the Java heap. With a memory budget the builder first plans
+ * the setup exactly and refuses it, allocating nothing, when it does not fit.
+ *
+ * <p><b>Non-finite policy.</b> A step whose loss or any gradient is NaN or infinite is skipped and counted
+ * ({@link #skippedSteps()}, {@link #lastStepSkipped()}): the gradients of every parameter are formed first, checked,
+ * and only when all are finite does any update run. A skipped step changes no weight, no optimizer state and no
+ * step counter. One thing may move: a low-rank projector due for refresh at this step count may already have been
+ * recomputed from this batch (GaLore never computes one from a non-finite gradient); the next step, at the same
+ * count, recomputes it before using it. So training resumes exactly as if the bad batch had never been seen. Loss
+ * and gradients that are finite but so large that an update overflows are not covered: choose the learning rate
+ * accordingly.
+ *
+ * <p>Not thread-safe. The model belongs to this trainer for its whole life.
+ */
+public final class Trainer {
+  private final Kernels kernels;
+  private final Sequential model;
+  private final int maxBatch;
+  private final long seed;
+  private final MemoryLedger ledger;
+  private final Slot[] slots;
+  private final float[] input;
+  private final int[] labels;
+  private long completedSteps;
+  private long skippedSteps;
+  private boolean lastStepSkipped;
+
+  private Trainer(Kernels kernels, Sequential model, int maxBatch, long seed, MemoryLedger ledger, Setup setup) {
+    this.kernels = kernels;
+    this.model = model;
+    this.maxBatch = maxBatch;
+    this.seed = seed;
+    this.ledger = ledger;
+    this.slots = setup.slots;
+    this.input = setup.input;
+    this.labels = setup.labels;
+    SeededRandom rng = new SeededRandom(0);
+    model.initialize(new SeededRandom(Seeds.derive(rng, seed, 0)));
+    for (int i = 0; i < slots.length; i++) {
+      Parameter p = slots[i].param;
+      p.bind(slots[i]);
+      slots[i].initialize(Seeds.derive(rng, seed, 1 + i));
+    }
+  }
+
+  /** Starts a trainer for {@code model} with batches of up to {@code maxBatch} samples. */
+  public static Builder builder(Sequential model, int maxBatch) {
+    return new Builder(model, maxBatch);
+  }
+
+  /**
+   * One training step on a batch: x is batch × inputWidth (row-major, from {@code xOff}), labels batch class
+   * indices in [0, classes). Returns the loss before the update. Follows the non-finite policy of this class.
+   */
+  public float step(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
+    float loss = computeGradients(x, xOff, labels, labelsOff, batch);
+    if (!Finite.is(loss) || !gradientsFinite()) {
+      skippedSteps++;
+      lastStepSkipped = true;
+      return loss;
+    }
+    for (Slot slot : slots) {
+      slot.apply(kernels);
+    }
+    completedSteps++;
+    lastStepSkipped = false;
+    return loss;
+  }
+
+  private boolean gradientsFinite() {
+    for (Slot slot : slots) {
+      if (!slot.gradientFinite()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Forward and backward without an update: returns the loss and leaves every gradient in the form its optimizer
+   * keeps it ({@link #visitGradients}); when the loss is not finite, no gradient is formed. A low-rank projector
+   * due for refresh is refreshed, as the next step would do.
+   */
+  public float computeGradients(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
+    float loss = forwardLoss(x, xOff, labels, labelsOff, batch, true);
+    if (Finite.is(loss)) {
+      model.backward(kernels, batch);
+    }
+    return loss;
+  }
+
+  /** The loss on a batch with the current weights; nothing changes. */
+  public float loss(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
+    return forwardLoss(x, xOff, labels, labelsOff, batch, false);
+  }
+
+  /** Writes the logits of a batch (batch × classes) into {@code out} from {@code outOff}; nothing changes. */
+  public void predict(float[] x, int xOff, int batch, float[] out, int outOff) {
+    stage(x, xOff, batch);
+    int classes = model.outputWidth();
+    Checks.vector("out", out, outOff, batch * classes);
+    float[] logits = model.forward(kernels, batch, input);
+    System.arraycopy(logits, 0, out, outOff, batch * classes);
+  }
+
+  private void stage(float[] x, int xOff, int batch) {
+    Checks.positive("batch", batch);
+    if (batch > maxBatch) {
+      throw new IllegalArgumentException("batch=" + batch + " > maxBatch=" + maxBatch
+          + " this trainer was built for");
+    }
+    Checks.vector("x", x, xOff, batch * model.inputWidth());
+    System.arraycopy(x, xOff, input, 0, batch * model.inputWidth());
+  }
+
+  private float forwardLoss(float[] x, int xOff, int[] labels, int labelsOff, int batch, boolean withError) {
+    stage(x, xOff, batch);
+    Checks.vector("labels", labels, labelsOff, batch);
+    System.arraycopy(labels, labelsOff, this.labels, 0, batch);
+    int classes = model.outputWidth();
+    float[] logits = model.forward(kernels, batch, input);
+    return kernels.softmaxCrossEntropy(batch, classes, logits, 0, classes, this.labels, 0,
+        withError ? model.outputError() : null, 0, classes);
+  }
+
+  /**
+   * Folds every LoRA adapter into its frozen weight (W0 ← W0 + s·B·A) and restarts the adapters (B = 0, a fresh A,
+   * zero moments, step 0), so the model's outputs do not change. Does nothing for other optimizers.
+   */
+  public void mergeLora() {
+    for (Slot slot : slots) {
+      if (slot instanceof LoraSlot) {
+        ((LoraSlot) slot).merge(kernels);
+      }
+    }
+  }
+
+  /** Steps that updated the model. */
+  public long completedSteps() {
+    return completedSteps;
+  }
+
+  /** Steps skipped by the non-finite policy. */
+  public long skippedSteps() {
+    return skippedSteps;
+  }
+
+  public boolean lastStepSkipped() {
+    return lastStepSkipped;
+  }
+
+  public MemoryLedger ledger() {
+    return ledger;
+  }
+
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  public Sequential model() {
+    return model;
+  }
+
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  /**
+   * Walks the whole training state (see {@link StateVisitor}): the seed (which must not change), every parameter,
+   * every optimizer's buffers and step counter, and the trainer's step counts. Restoring means visiting with new
+   * values into a trainer built with the same model, groups and seed.
+   */
+  public void visitState(StateVisitor visitor) {
+    long visitedSeed = visitor.counter("trainer.seed", seed);
+    if (visitedSeed != seed) {
+      throw new IllegalArgumentException("the state has seed " + visitedSeed + ", this trainer seed " + seed
+          + ": build the trainer with the seed the state was saved with");
+    }
+    for (Slot slot : slots) {
+      visitor.buffer(slot.param.name(), MemoryTag.WEIGHTS, slot.param.data());
+      slot.visitState(visitor);
+    }
+    completedSteps = nonNegative("trainer.completed_steps", visitor.counter("trainer.completed_steps",
+        completedSteps));
+    skippedSteps = nonNegative("trainer.skipped_steps", visitor.counter("trainer.skipped_steps", skippedSteps));
+  }
+
+  private static long nonNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + "=" + value + " must be >= 0");
+    }
+    return value;
+  }
+
+  /** The gradient buffers of the last backward pass, each in the form its optimizer keeps. */
+  public void visitGradients(StateVisitor visitor) {
+    for (Slot slot : slots) {
+      slot.visitGradients(visitor);
+    }
+  }
+
+  /** What a plan or a ledger gets from one declaration pass. */
+  private static final class Setup {
+    Slot[] slots;
+    float[] input;
+    int[] labels;
+  }
+
+  /** Groups parameters with their optimizers, plans the memory, and builds the {@link Trainer}. */
+  public static final class Builder {
+    private final Sequential model;
+    private final int maxBatch;
+    private final Map<Parameter, Optimizer> optimizers = new IdentityHashMap<>();
+    private final List<Optimizer> groups = new ArrayList<>();
+    private Kernels kernels;
+    private long seed;
+    private long budgetBytes = -1;
+
+    private Builder(Sequential model, int maxBatch) {
+      Checks.notNull("model", model);
+      Checks.positive("maxBatch", maxBatch);
+      if (model.isDeclared()) {
+        throw new IllegalArgumentException("the model already belongs to a trainer; build a new model (and copy"
+            + " its parameters) to train it again");
+      }
+      this.model = model;
+      this.maxBatch = maxBatch;
+    }
+
+    /** The kernels to run on; {@link KernelProvider#get()} by default. */
+    public Builder kernels(Kernels kernels) {
+      Checks.notNull("kernels", kernels);
+      this.kernels = kernels;
+      return this;
+    }
+
+    /** The seed of every random draw: initial weights, LoRA factors, random projectors (default 0). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The most bytes the setup may take (every ledger-tagged buffer); checked before anything is allocated. */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("memory budget=" + bytes + " bytes must be >= 0");
+      }
+      this.budgetBytes = bytes;
+      return this;
+    }
+
+    /** A parameter group: these parameters of the model are trained by {@code optimizer}. */
+    public Builder group(Optimizer optimizer, List<Parameter> parameters) {
+      Checks.notNull("optimizer", optimizer);
+      Checks.notNull("parameters", parameters);
+      if (parameters.isEmpty()) {
+        throw new IllegalArgumentException("a group needs at least one parameter");
+      }
+      for (Parameter p : parameters) {
+        Checks.notNull("parameter", p);
+        if (!containsIdentity(model.parameters(), p)) {
+          throw new IllegalArgumentException(p + " is not a parameter of " + model);
+        }
+        Optimizer before = optimizers.get(p);
+        if (before != null) {
+          throw new IllegalArgumentException(p + " is already in a group (" + before.name()
+              + "); a parameter belongs to exactly one group");
+        }
+      }
+      for (Parameter p : parameters) {
+        optimizers.put(p, optimizer);
+      }
+      groups.add(optimizer);
+      return this;
+    }
+
+    public Builder group(Optimizer optimizer, Parameter... parameters) {
+      Checks.notNull("parameters", parameters);
+      return group(optimizer, java.util.Arrays.asList(parameters));
+    }
+
+    private static boolean containsIdentity(List<Parameter> list, Parameter p) {
+      for (Parameter q : list) {
+        if (q == p) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private Kernels kernelsOrDefault() {
+      return kernels != null ? kernels : KernelProvider.get();
+    }
+
+    private void checkGroups() {
+      for (Parameter p : model.parameters()) {
+        if (!optimizers.containsKey(p)) {
+          throw new IllegalArgumentException(p + " is in no group; every parameter of the model needs one");
+        }
+      }
+      for (Optimizer o : groups) {
+        o.validate();
+      }
+    }
+
+    /** The exact memory the setup will take, buffer by buffer; allocates nothing. */
+    public MemoryPlan plan() {
+      checkGroups();
+      return planWithRankCap(Integer.MAX_VALUE);
+    }
+
+    private MemoryPlan planWithRankCap(int rankCap) {
+      MemoryPlan plan = new MemoryPlan();
+      declare(kernelsOrDefault(), plan, rankCap);
+      return plan;
+    }
+
+    private Setup declare(Kernels k, BufferAllocator allocator, int rankCap) {
+      Setup setup = new Setup();
+      model.declare(allocator, maxBatch);
+      setup.input = allocator.floats(MemoryTag.ACTIVATIONS, "input batch",
+          Math.multiplyExact(maxBatch, model.inputWidth()));
+      setup.labels = allocator.ints(MemoryTag.ACTIVATIONS, "labels", maxBatch);
+      SharedWorkspace workspace = new SharedWorkspace();
+      List<Parameter> params = model.parameters();
+      setup.slots = new Slot[params.size()];
+      for (int i = 0; i < setup.slots.length; i++) {
+        Parameter p = params.get(i);
+        setup.slots[i] = optimizers.get(p).slotFor(p, rankCap);
+        setup.slots[i].declare(k, allocator, workspace, maxBatch);
+      }
+      workspace.declare(allocator);
+      return setup;
+    }
+
+    /**
+     * Checks the groups and the budget, allocates every buffer and initializes the weights (U(−1/√fanIn, 1/√fanIn)
+     * from the seed). Throws {@link MemoryBudgetExceededException}, having allocated nothing, when a budget is set
+     * and the plan exceeds it.
+     */
+    public Trainer build() {
+      checkGroups();
+      Kernels k = kernelsOrDefault();
+      if (budgetBytes >= 0) {
+        MemoryPlan plan = planWithRankCap(Integer.MAX_VALUE);
+        if (plan.liveBytes() > budgetBytes) {
+          throw overBudget(plan);
+        }
+      }
+      for (Optimizer o : groups) {
+        o.freeze();
+      }
+      MemoryLedger ledger = new MemoryLedger();
+      Setup setup = declare(k, ledger, Integer.MAX_VALUE);
+      return new Trainer(k, model, maxBatch, seed, ledger, setup);
+    }
+
+    private MemoryBudgetExceededException overBudget(MemoryPlan plan) {
+      String needs = String.format(Locale.ROOT, "the setup needs %,d bytes but the memory budget is %,d bytes"
+          + " (weights %,d, gradients %,d, optimizer state %,d, projectors %,d, activations %,d, workspace %,d)",
+          plan.liveBytes(), budgetBytes, plan.liveBytes(MemoryTag.WEIGHTS), plan.liveBytes(MemoryTag.GRADIENTS),
+          plan.liveBytes(MemoryTag.OPTIMIZER_STATE), plan.liveBytes(MemoryTag.PROJECTORS),
+          plan.liveBytes(MemoryTag.ACTIVATIONS), plan.liveBytes(MemoryTag.WORKSPACE));
+      int maxRank = 0;
+      for (Optimizer o : groups) {
+        maxRank = Math.max(maxRank, o.rank());
+      }
+      if (maxRank == 0) {
+        return new MemoryBudgetExceededException(needs + "; no group is low-rank, so no rank could shrink it:"
+            + " use a smaller model or batch, or a low-rank optimizer", plan, budgetBytes, 0);
+      }
+      // The plan grows with the rank: find the largest rank below the requested one that fits.
+      int lo = 0;
+      long loBytes = 0;
+      int hi = maxRank;
+      while (hi - lo > 1) {
+        int mid = (lo + hi) >>> 1;
+        long bytes = planWithRankCap(mid).liveBytes();
+        if (bytes <= budgetBytes) {
+          lo = mid;
+          loBytes = bytes;
+        } else {
+          hi = mid;
+        }
+      }
+      if (lo == 0) {
+        long atOne = planWithRankCap(1).liveBytes();
+        return new MemoryBudgetExceededException(String.format(Locale.ROOT, "%s; no rank fits: even rank 1 needs"
+            + " %,d bytes", needs, atOne), plan, budgetBytes, 0);
+      }
+      return new MemoryBudgetExceededException(String.format(Locale.ROOT, "%s; rank %d would fit (%,d bytes)",
+          needs, lo, loBytes), plan, budgetBytes, lo);
+    }
+  }
+}

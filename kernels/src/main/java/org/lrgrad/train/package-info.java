@@ -1,0 +1,20 @@
+/**
+ * On-device training on the kernel contract: layers ({@link org.lrgrad.train.Linear}, {@link org.lrgrad.train.Relu},
+ * {@link org.lrgrad.train.Lstm}) in a {@link org.lrgrad.train.Sequential} model, softmax cross-entropy, and the
+ * optimizers of METHOD.md §2 per parameter group ({@link org.lrgrad.train.Sgd}, {@link org.lrgrad.train.Adam},
+ * {@link org.lrgrad.train.Adafactor}, {@link org.lrgrad.train.LowRankAdam} for LRG and GaLore,
+ * {@link org.lrgrad.train.LoraAdam}), with every buffer counted by a {@link org.lrgrad.train.memory.MemoryLedger}.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(new Linear(784, 1024), new Relu(), new Linear(1024, 10));
+ * Trainer trainer = Trainer.builder(model, 32)                   // batches of up to 32 samples
+ *     .memoryBudget(64L << 20)                                   // optional: refused (with a rank that fits) if over
+ *     .group(LowRankAdam.lrg(1e-3f, 128), model.parameters())   // weights projected, biases plain Adam
+ *     .build();                                                  // allocates everything, once
+ * float loss = trainer.step(images, 0, labels, 0, 32);           // allocates nothing
+ * System.out.print(trainer.ledger().breakdown());
+ * }</pre>
+ *
+ * <p>The whole training state is reachable through {@link org.lrgrad.train.Trainer#visitState}, for checkpoints.
+ */
+package org.lrgrad.train;
