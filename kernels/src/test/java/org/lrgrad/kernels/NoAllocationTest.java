@@ -76,15 +76,27 @@ class NoAllocationTest {
     }
     StringBuilder allocating = new StringBuilder();
     for (Map.Entry<String, Runnable> call : calls.entrySet()) {
-      long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
-      for (int i = 0; i < 20; i++) {
-        call.getValue().run();
-      }
-      long allocated = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+      long allocated = leastAllocatedOfThreeWindows(call.getValue());
       if (allocated != 0) {
         allocating.append(' ').append(call.getKey()).append('=').append(allocated);
       }
     }
     assertEquals("", allocating.toString(), k + ": bytes allocated by 20 calls of each contract entry point");
+  }
+
+  /**
+   * The fewest bytes 20 calls allocated in any of three windows. The JVM occasionally charges a few hundred bytes
+   * of its own to a thread at a random moment; a real allocation in a kernel shows in every window.
+   */
+  private static long leastAllocatedOfThreeWindows(Runnable call) {
+    long least = Long.MAX_VALUE;
+    for (int window = 0; window < 3 && least != 0; window++) {
+      long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+      for (int i = 0; i < 20; i++) {
+        call.run();
+      }
+      least = Math.min(least, THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
+    }
+    return least;
   }
 }
