@@ -7,6 +7,7 @@ source scripts/setup.sh
 require_jdk
 require_maven
 require_gcc
+require_native_tools
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -63,3 +63,17 @@ require_gcc() {
   fi
   say "$(gcc --version | head -n 1)"
 }
+
+# The native library's host build compiles its NEON source through SIMDe; the aarch64 build needs the cross
+# compiler and its C library, and its tests qemu-user (bridge-jni/README.md).
+require_native_tools() {
+  local missing=()
+  [ -f /usr/include/simde/arm/neon.h ] || missing+=(libsimde-dev)
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
+  [ -f /usr/aarch64-linux-gnu/include/stdio.h ] || missing+=(libc6-dev-arm64-cross)
+  command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+  say "$(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-aarch64 --version | head -n 1)"
+}
