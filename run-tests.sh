@@ -24,7 +24,7 @@ awk '
     order[++n] = module
   }
   /Results:/ { results = 1 }
-  # A module'"'"'s first Surefire run is its host run (bridge-jni'"'"'s second, on the emulated arm64 JVM, is summed below).
+  # The first Surefire run of a module is its host run (the emulated arm64 run of bridge-jni is summed below).
   results && /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
     results = 0
     if (module in summary) next
@@ -49,7 +49,8 @@ if compgen -G "$aarch64_reports/TEST-*.xml" >/dev/null; then
     }
     END {
       failed = v["failures"] + v["errors"]
-      printf "aarch64 NEON: %d passed, %d failed, %d skipped\n", v["tests"] - failed - v["skipped"], failed, v["skipped"]
+      passed = v["tests"] - failed - v["skipped"]
+      printf "aarch64 NEON: %d passed, %d failed, %d skipped\n", passed, failed, v["skipped"]
     }'
 else
   echo "aarch64 NEON: did not run (no reports in $aarch64_reports)"

@@ -85,8 +85,9 @@ debian_archive_uri() {
   uri="$(awk '/^URIs:/ { uri = $2 } /^Suites:/ && uri != "" && $0 !~ /-security/ { print uri; exit }' \
     /etc/apt/sources.list.d/*.sources 2>/dev/null)"
   if [ -z "$uri" ]; then
-    uri="$(awk '$1 == "deb" && $0 !~ /-security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
-      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null)"
+    uri="$(awk '$1 == "deb" && $0 !~ /-security/ {
+        for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit }
+      }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null)"
   fi
   [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d} to download the arm64 JVM from"
   echo "$uri"

@@ -56,7 +56,8 @@ public final class JniKernels extends Kernels {
     String source = NativeLibrary.load();
     if (!hasVariant(variant.code)) {
       throw new UnsatisfiedLinkError("the native library loaded from " + source + " was built without the "
-          + variant + " variant; fix: use the liblrgrad.so of the lrgrad-bridge-jni jar for " + NativeLibrary.platform());
+          + variant + " variant; fix: use the liblrgrad.so of the lrgrad-bridge-jni jar for "
+          + NativeLibrary.platform());
     }
     this.variant = variant;
   }
