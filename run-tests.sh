@@ -7,11 +7,14 @@ source scripts/setup.sh
 require_jdk
 require_maven
 require_gcc
+require_native_tools
+require_arm64_jvm
 
+rm -rf bridge-jni/target/surefire-reports-aarch64 # a stale report must not stand for this run
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-mvn -B -ntp --fail-at-end verify "$@" 2>&1 | tee "$log" || status=$?
+mvn -B -ntp --fail-at-end verify -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" "$@" 2>&1 | tee "$log" || status=$?
 
 echo
 echo "Test summary (Maven Surefire, per module):"
@@ -21,8 +24,11 @@ awk '
     order[++n] = module
   }
   /Results:/ { results = 1 }
+  # The first Surefire run of a module is its host run (the emulated arm64 run of bridge-jni is summed below).
   results && /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
-    line = $0; sub(/^\[[A-Z]+\] /, "", line); summary[module] = line; results = 0
+    results = 0
+    if (module in summary) next
+    line = $0; sub(/^\[[A-Z]+\] /, "", line); summary[module] = line
     split(line, f, /[:,] */); run += f[2]; failures += f[4]; errors += f[6]; skipped += f[8]
   }
   END {
@@ -31,4 +37,22 @@ awk '
     }
     printf "  %-22s Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", "all modules:", run, failures, errors, skipped
   }' "$log"
+
+# The emulated arm64 run of bridge-jni (real NEON build), from its own reports.
+aarch64_reports=bridge-jni/target/surefire-reports-aarch64
+if compgen -G "$aarch64_reports/TEST-*.xml" >/dev/null; then
+  cat "$aarch64_reports"/TEST-*.xml | awk '
+    /<testsuite / {
+      for (i = 1; i <= NF; i++) {
+        if (split($i, kv, "=") == 2) { gsub(/"/, "", kv[2]); gsub(/[^0-9]/, "", kv[2]); v[kv[1]] += kv[2] }
+      }
+    }
+    END {
+      failed = v["failures"] + v["errors"]
+      passed = v["tests"] - failed - v["skipped"]
+      printf "aarch64 NEON: %d passed, %d failed, %d skipped\n", passed, failed, v["skipped"]
+    }'
+else
+  echo "aarch64 NEON: did not run (no reports in $aarch64_reports)"
+fi
 exit "$status"

@@ -63,3 +63,84 @@ require_gcc() {
   fi
   say "$(gcc --version | head -n 1)"
 }
+
+# The native library's host build compiles its NEON source through SIMDe; the aarch64 build needs the cross
+# compiler and its C library, and its tests qemu-user (bridge-jni/README.md).
+require_native_tools() {
+  local missing=()
+  [ -f /usr/include/simde/arm/neon.h ] || missing+=(libsimde-dev)
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
+  [ -f /usr/aarch64-linux-gnu/include/stdio.h ] || missing+=(libc6-dev-arm64-cross)
+  command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+  say "$(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-aarch64 --version | head -n 1)"
+}
+
+# The URI of the machine's own Debian archive (the source that carries the main suite, not the security one), read
+# from its apt sources in either format.
+debian_archive_uri() {
+  local uri
+  uri="$(awk '/^URIs:/ { uri = $2 } /^Suites:/ && uri != "" && $0 !~ /-security/ { print uri; exit }' \
+    /etc/apt/sources.list.d/*.sources 2>/dev/null)"
+  if [ -z "$uri" ]; then
+    uri="$(awk '$1 == "deb" && $0 !~ /-security/ {
+        for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit }
+      }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null)"
+  fi
+  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list{,.d} to download the arm64 JVM from"
+  echo "$uri"
+}
+
+# Sets LRGRAD_ARM64_JAVA to a script named java that runs Debian 13's arm64 OpenJDK 25 under qemu-aarch64 (a
+# Cortex-A72: NEON, like most phones), for the emulated test run of bridge-jni. The JVM is downloaded once, with a
+# private apt configuration (arm64 only, its own lists and cache: nothing on the system changes), and unpacked into
+# a folder that serves as qemu's sysroot.
+LRGRAD_ARM64_SUITE=trixie
+LRGRAD_ARM64_JDK=java-25-openjdk-arm64
+require_arm64_jvm() {
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/lrgrad/arm64-jvm-$LRGRAD_ARM64_SUITE"
+  local root="$cache/root" wrapper="$cache/jvm/bin/java"
+  if [ ! -x "$wrapper" ] || ! "$wrapper" -version >/dev/null 2>&1; then
+    say "downloading Debian $LRGRAD_ARM64_SUITE's arm64 OpenJDK into $cache (private apt configuration)"
+    rm -rf "$cache"
+    mkdir -p "$cache/apt/lists/partial" "$cache/apt/archives/partial" "$cache/apt/etc" "$root" "$cache/jvm/bin"
+    : > "$cache/apt/status"
+    echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_archive_uri)" \
+      "$LRGRAD_ARM64_SUITE main" > "$cache/apt/etc/sources.list"
+    local apt=(apt-get -q -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o Debug::NoLocking=1
+      -o APT::Sandbox::User=root -o Dir::State="$cache/apt" -o Dir::State::Lists="$cache/apt/lists"
+      -o Dir::State::status="$cache/apt/status" -o Dir::Cache="$cache/apt" -o Dir::Cache::archives="$cache/apt/archives"
+      -o Dir::Etc::SourceList="$cache/apt/etc/sources.list" -o Dir::Etc::SourceParts="$cache/apt/etc/none"
+      -o Dir::Etc::Parts="$cache/apt/etc/none" -o Dir::Etc::Preferences="$cache/apt/etc/none"
+      -o Dir::Etc::PreferencesParts="$cache/apt/etc/none")
+    "${apt[@]}" update >/dev/null || die "apt-get update of the private arm64 $LRGRAD_ARM64_SUITE lists failed"
+    "${apt[@]}" install --download-only --no-install-recommends -y openjdk-25-jre-headless >/dev/null \
+      || die "downloading the arm64 openjdk-25-jre-headless and its libraries failed"
+    local deb
+    for deb in "$cache"/apt/archives/*.deb; do
+      dpkg -x "$deb" "$root"
+    done
+    rm -rf "$cache/apt/archives"
+    # A merged-/usr sysroot, and absolute symlinks (the JVM's conf files point into /etc) kept inside it.
+    local dir link
+    for dir in lib bin sbin; do
+      [ -e "$root/$dir" ] || ln -s "usr/$dir" "$root/$dir"
+    done
+    find "$root" -type l -lname '/*' | while read -r link; do
+      ln -sfn "$root$(readlink "$link")" "$link"
+    done
+    # Surefire reads the JVM's release file beside bin/.
+    cp "$root/usr/lib/jvm/$LRGRAD_ARM64_JDK/release" "$cache/jvm/release"
+    cat > "$wrapper" <<WRAPPER
+#!/bin/sh
+# Debian $LRGRAD_ARM64_SUITE's arm64 JVM under qemu-user on a Cortex-A72 (written by lrgrad's scripts/setup.sh).
+exec qemu-aarch64 -cpu cortex-a72 -L "$root" "$root/usr/lib/jvm/$LRGRAD_ARM64_JDK/bin/java" "\$@"
+WRAPPER
+    chmod +x "$wrapper"
+    "$wrapper" -version >/dev/null 2>&1 || die "the arm64 JVM in $root does not start under qemu-aarch64"
+  fi
+  LRGRAD_ARM64_JAVA="$wrapper"
+  say "arm64 JVM (emulated): $("$wrapper" -version 2>&1 | head -n 1)"
+}

@@ -1,6 +1,13 @@
 /*
  * lrgrad's native library: its public C API. The JNI glue (and later the FFM bindings) call these functions, so
  * every bridge runs the same native code.
+ *
+ * The operations are those of the Java contract org.lrgrad.kernels.Kernels, with the same semantics: float32,
+ * row-major, element (i, j) of a matrix argument at ptr[i*ld + j]. Pointers point at the first element (the Java
+ * offsets are applied by the caller). Outputs must not overlap inputs, except where an operation allows exact
+ * aliasing (the same pointer). The functions check what they can check without knowing the buffers' lengths
+ * (sizes, leading dimensions, null pointers, enumerations, labels) and return a status; they never abort.
+ * They keep no state between calls and may be called from several threads at once on disjoint outputs.
  */
 #ifndef LRGRAD_H
 #define LRGRAD_H
@@ -23,10 +30,95 @@ extern "C" {
  * them changes; a caller built for another version must refuse the library (the Java side compares it with
  * org.lrgrad.jni.NativeLibrary.ABI_VERSION when it loads the library).
  */
-#define LRGRAD_ABI_VERSION 1
+#define LRGRAD_ABI_VERSION 2
+
+/* Statuses returned by every operation. */
+#define LRGRAD_OK 0
+/* An argument is invalid (a negative size, a leading dimension below the columns, a null pointer, a label out of
+   range, an unknown enumeration value): nothing was written. */
+#define LRGRAD_ERROR_ARGUMENT 1
+/* Scratch memory (sgemm's packing buffers) could not be allocated: nothing was written. */
+#define LRGRAD_ERROR_NO_MEMORY 2
+/* The variant is unknown or was not built into this library. */
+#define LRGRAD_ERROR_VARIANT 3
+
+/* Implementations, the first argument of every operation. */
+/* Plain C loops: the native oracle, built for every platform. */
+#define LRGRAD_VARIANT_SCALAR 0
+/* Arm NEON intrinsics (on x86 through SIMDe, which maps them to AVX2/FMA). */
+#define LRGRAD_VARIANT_NEON 1
+
+/* Where Adam puts eps and the bias corrections (org.lrgrad.kernels.AdamConvention). */
+/* torch.optim.Adam/AdamW: d = (m / bc1) / (sqrt(v) / sqrt(bc2) + eps); AdamW decays p before the step. */
+#define LRGRAD_ADAM_TORCH 0
+/* GaLore's AdamW: d = m / (sqrt(v) + eps) * sqrt(bc2) / bc1; decoupled decay after the step. */
+#define LRGRAD_ADAM_GALORE 1
 
 /* Returns LRGRAD_ABI_VERSION as compiled into the library. */
 LRGRAD_API int32_t lrgrad_abi_version(void);
+
+/* 1 when this library has the variant, else 0. */
+LRGRAD_API int32_t lrgrad_has_variant(int32_t variant);
+
+/*
+ * C <- alpha*op(A)*op(B) + beta*C with op(A) m x k, op(B) k x n; A is stored m x k (k x m when trans_a), B k x n
+ * (n x k when trans_b). With beta = 0, C is not read. With k = 0, C <- beta*C. m = 0 or n = 0 does nothing.
+ */
+LRGRAD_API int32_t lrgrad_sgemm(int32_t variant, int32_t trans_a, int32_t trans_b, int32_t m, int32_t n, int32_t k,
+    float alpha, const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc);
+
+/* SGD: g' = g + wd*p; p <- p - lr*g'. */
+LRGRAD_API int32_t lrgrad_sgd_step(int32_t variant, int32_t len, float lr, float weight_decay, float *p,
+    const float *g);
+
+/*
+ * SGD with momentum (torch.optim.SGD): g' = g + wd*p; buf <- g' on step 1, else momentum*buf + (1-dampening)*g';
+ * p <- p - lr*(nesterov ? g' + momentum*buf : buf). step is 1-based.
+ */
+LRGRAD_API int32_t lrgrad_momentum_step(int32_t variant, int32_t len, int32_t step, float lr, float momentum,
+    float dampening, int32_t nesterov, float weight_decay, float *p, const float *g, float *buf);
+
+/*
+ * One Adam/AdamW step: m <- b1*m + (1-b1)*g', v <- b2*v + (1-b2)*g'^2 with g' = g + wd*p when not decoupled;
+ * decoupled decay placed as the convention says. Bias corrections 1 - beta^step are computed in double.
+ */
+LRGRAD_API int32_t lrgrad_adam_step(int32_t variant, int32_t len, int32_t step, float lr, float beta1, float beta2,
+    float eps, float weight_decay, int32_t decoupled_weight_decay, int32_t convention, float *p, const float *g,
+    float *m, float *v);
+
+/* Adam's moments and bias-corrected direction without a parameter; out may be g (the same pointer). */
+LRGRAD_API int32_t lrgrad_adam_direction(int32_t variant, int32_t len, int32_t step, float beta1, float beta2,
+    float eps, int32_t convention, const float *g, float *m, float *v, float *out);
+
+/*
+ * One Adafactor step on a contiguous m x n parameter (org.lrgrad.kernels.Kernels#adafactorStep); ema may be null
+ * when beta1 = 0. Both variants run the same C code (its reductions are in double).
+ */
+LRGRAD_API int32_t lrgrad_adafactor_step(int32_t variant, int32_t m, int32_t n, float lr, int32_t scale_parameter,
+    float eps1, float eps2, float beta2t, float clip_threshold, float beta1, float weight_decay, float *p,
+    const float *g, float *row, float *col, float *ema);
+
+/* Y <- Y + 1*bias^T over rows x cols. */
+LRGRAD_API int32_t lrgrad_bias_add(int32_t variant, int32_t rows, int32_t cols, const float *bias, float *y,
+    int32_t ldy);
+
+/* db <- the column sums of dY (rows x cols); rows = 0 writes zeros. */
+LRGRAD_API int32_t lrgrad_bias_gradient(int32_t variant, int32_t rows, int32_t cols, const float *dy, int32_t lddy,
+    float *db);
+
+/* y <- max(x, 0); y may be x. */
+LRGRAD_API int32_t lrgrad_relu(int32_t variant, int32_t len, const float *x, float *y);
+
+/* dx <- dy where x > 0, else 0; dx may be dy. */
+LRGRAD_API int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const float *dy, float *dx);
+
+/*
+ * Mean softmax cross-entropy over the batch into *loss; when dlogits is not null, dlogits <- (softmax - onehot) /
+ * batch (dlogits may be logits with the same leading dimension). Labels must be in [0, classes), all checked before
+ * anything is written. Both variants run the same C code (exp and the sums in double).
+ */
+LRGRAD_API int32_t lrgrad_softmax_cross_entropy(int32_t variant, int32_t batch, int32_t classes,
+    const float *logits, int32_t ldlogits, const int32_t *labels, float *dlogits, int32_t lddlogits, float *loss);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,7 @@
 package org.lrgrad.kernels.testing;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.lrgrad.kernels.KernelProvider;
@@ -16,9 +18,20 @@ public final class Implementations {
 
   private Implementations() {}
 
-  /** Every candidate, highest priority first (see {@link #ALL}). */
+  /**
+   * Limits {@link #all} to the named implementations (comma-separated), e.g. {@code jni,jni-scalar}: a module that
+   * runs these tests on its own kernels (bridge-jni) need not run them again on the others.
+   */
+  public static final String ONLY_PROPERTY = "lrgrad.test.kernels";
+
+  /** Every candidate, highest priority first (see {@link #ALL}), or those {@link #ONLY_PROPERTY} names. */
   public static Stream<Candidate> all() {
-    return KernelProvider.candidates().stream();
+    String only = System.getProperty(ONLY_PROPERTY, "");
+    if (only.isEmpty()) {
+      return KernelProvider.candidates().stream();
+    }
+    List<String> names = Arrays.asList(only.split(","));
+    return KernelProvider.candidates().stream().filter(c -> names.contains(c.name()));
   }
 
   /** The candidate's kernels, or the test is aborted (reported skipped) with the reason it cannot run here. */

@@ -1,0 +1,189 @@
+package org.lrgrad.jni;
+
+import org.lrgrad.kernels.AdamConvention;
+import org.lrgrad.kernels.Kernels;
+
+/**
+ * The contract on lrgrad's native library ({@code liblrgrad.so}, through JNI): every operation the library has runs
+ * in C, in the {@link Variant} chosen at construction; the rest (the low-rank forms, linear algebra) are the
+ * contract's Java defaults, which run on the native sgemm.
+ *
+ * <p>The contract's public methods have checked every argument (lengths, offsets, overlaps) before an
+ * {@code ...Unchecked} method is called, so nothing invalid crosses. The native side reaches the heap arrays
+ * through {@code GetPrimitiveArrayCritical} (no copy on HotSpot or ART) and throws from C, after leaving the
+ * critical region: {@link OutOfMemoryError} when it cannot get memory or an array, {@link IllegalArgumentException}
+ * if the library rejects arguments the contract accepted (a bug). A call allocates nothing on the Java heap.
+ */
+public final class JniKernels extends Kernels {
+
+  /** Which of the library's implementations runs; the numbers are {@code LRGRAD_VARIANT_*} in {@code lrgrad.h}. */
+  public enum Variant {
+    /** Plain C loops: the native oracle. */
+    SCALAR(0, "jni-scalar"),
+    /** Arm NEON intrinsics (real NEON on aarch64, through SIMDe elsewhere). */
+    NEON(1, "jni");
+
+    final int code;
+    final String kernelsName;
+
+    Variant(int code, String kernelsName) {
+      this.code = code;
+      this.kernelsName = kernelsName;
+    }
+
+    /** The name the provider knows these kernels by. */
+    public String kernelsName() {
+      return kernelsName;
+    }
+  }
+
+  /** {@code LRGRAD_ADAM_TORCH} and {@code LRGRAD_ADAM_GALORE} in {@code lrgrad.h}. */
+  private static final int ADAM_TORCH = 0;
+  private static final int ADAM_GALORE = 1;
+
+  private final Variant variant;
+
+  /**
+   * Loads the native library (see {@link NativeLibrary#load()}) and checks that it has the variant.
+   *
+   * @throws UnsatisfiedLinkError when the library cannot be loaded or lacks the variant; the message says how to
+   *     fix it
+   */
+  public JniKernels(Variant variant) {
+    if (variant == null) {
+      throw new IllegalArgumentException("variant must not be null");
+    }
+    String source = NativeLibrary.load();
+    if (!hasVariant(variant.code)) {
+      throw new UnsatisfiedLinkError("the native library loaded from " + source + " was built without the "
+          + variant + " variant; fix: use the liblrgrad.so of the lrgrad-bridge-jni jar for "
+          + NativeLibrary.platform());
+    }
+    this.variant = variant;
+  }
+
+  @Override
+  public String name() {
+    return variant.kernelsName;
+  }
+
+  /** The native implementation these kernels call. */
+  public Variant variant() {
+    return variant;
+  }
+
+  @Override
+  protected void sgemmUnchecked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+      int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    sgemm(variant.code, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  @Override
+  protected void sgdStepUnchecked(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+    sgdStep(variant.code, len, lr, weightDecay, p, pOff, g, gOff);
+  }
+
+  @Override
+  protected void momentumStepUnchecked(int len, int step, float lr, float momentum, float dampening,
+      boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
+    momentumStep(variant.code, len, step, lr, momentum, dampening, nesterov, weightDecay, p, pOff, g, gOff, buf,
+        bufOff);
+  }
+
+  @Override
+  protected void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
+      int gOff, float[] m, int mOff, float[] v, int vOff) {
+    adamStep(variant.code, len, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, code(convention), p,
+        pOff, g, gOff, m, mOff, v, vOff);
+  }
+
+  @Override
+  protected void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
+      AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
+      int outOff) {
+    adamDirection(variant.code, len, step, beta1, beta2, eps, code(convention), g, gOff, m, mOff, v, vOff, out,
+        outOff);
+  }
+
+  @Override
+  protected void adafactorStepUnchecked(int m, int n, float lr, boolean scaleParameter, float eps1, float eps2,
+      float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g, int gOff,
+      float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff) {
+    adafactorStep(variant.code, m, n, lr, scaleParameter, eps1, eps2, beta2t, clipThreshold, beta1, weightDecay, p,
+        pOff, g, gOff, row, rowOff, col, colOff, beta1 != 0f ? ema : null, emaOff);
+  }
+
+  @Override
+  protected void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+    biasAdd(variant.code, rows, cols, bias, biasOff, y, yOff, ldy);
+  }
+
+  @Override
+  protected void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db,
+      int dbOff) {
+    biasGradient(variant.code, rows, cols, dy, dyOff, lddy, db, dbOff);
+  }
+
+  @Override
+  protected void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff) {
+    relu(variant.code, len, x, xOff, y, yOff);
+  }
+
+  @Override
+  protected void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx,
+      int dxOff) {
+    reluBackward(variant.code, len, x, xOff, dy, dyOff, dx, dxOff);
+  }
+
+  @Override
+  protected float softmaxCrossEntropyUnchecked(int batch, int classes, float[] logits, int logitsOff, int ldlogits,
+      int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits) {
+    return softmaxCrossEntropy(variant.code, batch, classes, logits, logitsOff, ldlogits, labels, labelsOff,
+        dlogits, dlogitsOff, lddlogits);
+  }
+
+  private static int code(AdamConvention convention) {
+    return convention == AdamConvention.TORCH ? ADAM_TORCH : ADAM_GALORE;
+  }
+
+  // One native method per operation of lrgrad.h; each pins its arrays, calls lrgrad_<operation> and throws on a
+  // status other than LRGRAD_OK (jni/jni_kernels.c).
+
+  private static native boolean hasVariant(int variant);
+
+  private static native void sgemm(int variant, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+  private static native void sgdStep(int variant, int len, float lr, float weightDecay, float[] p, int pOff,
+      float[] g, int gOff);
+
+  private static native void momentumStep(int variant, int len, int step, float lr, float momentum,
+      float dampening, boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf,
+      int bufOff);
+
+  private static native void adamStep(int variant, int len, int step, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupledWeightDecay, int convention, float[] p, int pOff, float[] g, int gOff,
+      float[] m, int mOff, float[] v, int vOff);
+
+  private static native void adamDirection(int variant, int len, int step, float beta1, float beta2, float eps,
+      int convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out, int outOff);
+
+  private static native void adafactorStep(int variant, int m, int n, float lr, boolean scaleParameter, float eps1,
+      float eps2, float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff,
+      float[] g, int gOff, float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff);
+
+  private static native void biasAdd(int variant, int rows, int cols, float[] bias, int biasOff, float[] y,
+      int yOff, int ldy);
+
+  private static native void biasGradient(int variant, int rows, int cols, float[] dy, int dyOff, int lddy,
+      float[] db, int dbOff);
+
+  private static native void relu(int variant, int len, float[] x, int xOff, float[] y, int yOff);
+
+  private static native void reluBackward(int variant, int len, float[] x, int xOff, float[] dy, int dyOff,
+      float[] dx, int dxOff);
+
+  private static native float softmaxCrossEntropy(int variant, int batch, int classes, float[] logits,
+      int logitsOff, int ldlogits, int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits);
+}

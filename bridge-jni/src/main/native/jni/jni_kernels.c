@@ -1,0 +1,314 @@
+/*
+ * JNI glue of org.lrgrad.jni.JniKernels: each native method pins its Java arrays with GetPrimitiveArrayCritical,
+ * calls the lrgrad_* function, releases the arrays, and only then turns a status other than LRGRAD_OK into an
+ * exception. No JNI function is called between the first Get and the last Release (the critical region), and every
+ * method leaves through one path.
+ */
+#include <jni.h>
+#include <stdio.h>
+
+#include "lrgrad.h"
+#include "org_lrgrad_jni_JniKernels.h"
+
+/* A status of this glue, beside lrgrad.h's: a Java array could not be pinned. */
+#define JNI_ERROR_PIN (-1)
+
+/* The exception classes the glue throws, resolved once in JNI_OnLoad (global references). */
+static jclass illegal_argument;
+static jclass illegal_state;
+static jclass out_of_memory;
+
+static jclass global_class(JNIEnv *env, const char *name) {
+  jclass local = (*env)->FindClass(env, name);
+  if (local == NULL) {
+    return NULL;
+  }
+  jclass global = (jclass)(*env)->NewGlobalRef(env, local);
+  (*env)->DeleteLocalRef(env, local);
+  return global;
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
+  (void)reserved;
+  JNIEnv *env;
+  if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK) {
+    return JNI_ERR;
+  }
+  illegal_argument = global_class(env, "java/lang/IllegalArgumentException");
+  illegal_state = global_class(env, "java/lang/IllegalStateException");
+  out_of_memory = global_class(env, "java/lang/OutOfMemoryError");
+  if (illegal_argument == NULL || illegal_state == NULL || out_of_memory == NULL) {
+    return JNI_ERR;
+  }
+  return JNI_VERSION_1_6;
+}
+
+/*
+ * The arrays of one call. The same Java array may come as several arguments (disjoint regions of one buffer, or an
+ * output aliasing its input): it is pinned once, so that a JVM that copies instead of pinning still sees one copy,
+ * written back once. Arrays are compared before the critical region starts.
+ */
+enum { MAX_ARRAYS = 6 };
+
+typedef struct pinned {
+  int count;
+  jarray arrays[MAX_ARRAYS];
+  int written[MAX_ARRAYS];
+  int same_as[MAX_ARRAYS]; /* the index of the first argument with this array, or its own index */
+  void *elements[MAX_ARRAYS];
+} pinned;
+
+/* Adds an argument (null allowed) and returns its index; call before pin_all. */
+static int add(JNIEnv *env, pinned *p, jarray array, int written) {
+  int index = p->count++;
+  p->arrays[index] = array;
+  p->written[index] = written;
+  p->same_as[index] = index;
+  p->elements[index] = NULL;
+  for (int j = 0; j < index && array != NULL; j++) {
+    if (p->same_as[j] == j && p->arrays[j] != NULL && (*env)->IsSameObject(env, p->arrays[j], array)) {
+      p->same_as[index] = j;
+      p->written[j] |= written;
+      break;
+    }
+  }
+  return index;
+}
+
+static void release_all(JNIEnv *env, pinned *p, int up_to) {
+  for (int i = up_to - 1; i >= 0; i--) {
+    if (p->same_as[i] == i && p->elements[i] != NULL) {
+      /* A read-only array is not copied back (JNI_ABORT) when the JVM had to copy it. */
+      (*env)->ReleasePrimitiveArrayCritical(env, p->arrays[i], p->elements[i], p->written[i] ? 0 : JNI_ABORT);
+    }
+  }
+}
+
+/* Enters the critical region: pins every distinct array. On failure releases what it pinned and returns 0. */
+static int pin_all(JNIEnv *env, pinned *p) {
+  for (int i = 0; i < p->count; i++) {
+    if (p->same_as[i] != i || p->arrays[i] == NULL) {
+      continue;
+    }
+    p->elements[i] = (*env)->GetPrimitiveArrayCritical(env, p->arrays[i], NULL);
+    if (p->elements[i] == NULL) {
+      release_all(env, p, i);
+      return 0;
+    }
+  }
+  for (int i = 0; i < p->count; i++) {
+    p->elements[i] = p->elements[p->same_as[i]];
+  }
+  return 1;
+}
+
+/* Leaves the critical region. */
+static void unpin_all(JNIEnv *env, pinned *p) {
+  release_all(env, p, p->count);
+}
+
+static float *floats(const pinned *p, int index, jint offset) {
+  return p->elements[index] == NULL ? NULL : (float *)p->elements[index] + offset;
+}
+
+static int32_t *ints(const pinned *p, int index, jint offset) {
+  return p->elements[index] == NULL ? NULL : (int32_t *)p->elements[index] + offset;
+}
+
+/* After the critical region: throws for a status other than LRGRAD_OK, unless an exception is already pending. */
+static void throw_status(JNIEnv *env, int32_t status, const char *function) {
+  if (status == LRGRAD_OK || (*env)->ExceptionCheck(env)) {
+    return;
+  }
+  char message[256];
+  jclass type;
+  switch (status) {
+    case JNI_ERROR_PIN:
+      type = out_of_memory;
+      snprintf(message, sizeof message, "%s: GetPrimitiveArrayCritical could not reach a Java array", function);
+      break;
+    case LRGRAD_ERROR_NO_MEMORY:
+      type = out_of_memory;
+      snprintf(message, sizeof message, "%s: the native library could not allocate its scratch memory", function);
+      break;
+    case LRGRAD_ERROR_ARGUMENT:
+      type = illegal_argument;
+      snprintf(message, sizeof message, "%s rejected arguments that the Java contract accepted (a bug in lrgrad)",
+          function);
+      break;
+    default:
+      type = illegal_state;
+      snprintf(message, sizeof message, "%s returned status %d (LRGRAD_ERROR_VARIANT = %d: no such variant)",
+          function, (int)status, LRGRAD_ERROR_VARIANT);
+      break;
+  }
+  (*env)->ThrowNew(env, type, message);
+}
+
+JNIEXPORT jboolean JNICALL Java_org_lrgrad_jni_JniKernels_hasVariant(JNIEnv *env, jclass cls, jint variant) {
+  (void)env;
+  (void)cls;
+  return lrgrad_has_variant(variant) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_sgemm(JNIEnv *env, jclass cls, jint variant,
+    jboolean trans_a, jboolean trans_b, jint m, jint n, jint k, jfloat alpha, jfloatArray a, jint a_off, jint lda,
+    jfloatArray b, jint b_off, jint ldb, jfloat beta, jfloatArray c, jint c_off, jint ldc) {
+  (void)cls;
+  pinned p = {0};
+  int ia = add(env, &p, a, 0), ib = add(env, &p, b, 0), ic = add(env, &p, c, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_sgemm(variant, trans_a, trans_b, m, n, k, alpha, floats(&p, ia, a_off), lda,
+        floats(&p, ib, b_off), ldb, beta, floats(&p, ic, c_off), ldc);
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_sgemm");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_sgdStep(JNIEnv *env, jclass cls, jint variant, jint len,
+    jfloat lr, jfloat weight_decay, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off) {
+  (void)cls;
+  pinned p = {0};
+  int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_sgd_step(variant, len, lr, weight_decay, floats(&p, ip, p_off), floats(&p, ig, g_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_sgd_step");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_momentumStep(JNIEnv *env, jclass cls, jint variant,
+    jint len, jint step, jfloat lr, jfloat momentum, jfloat dampening, jboolean nesterov, jfloat weight_decay,
+    jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray buf, jint buf_off) {
+  (void)cls;
+  pinned p = {0};
+  int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0), ib = add(env, &p, buf, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_momentum_step(variant, len, step, lr, momentum, dampening, nesterov, weight_decay,
+        floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, ib, buf_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_momentum_step");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adamStep(JNIEnv *env, jclass cls, jint variant, jint len,
+    jint step, jfloat lr, jfloat beta1, jfloat beta2, jfloat eps, jfloat weight_decay, jboolean decoupled,
+    jint convention, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray m, jint m_off,
+    jfloatArray v, jint v_off) {
+  (void)cls;
+  pinned p = {0};
+  int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0), im = add(env, &p, m, 1), iv = add(env, &p, v, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_adam_step(variant, len, step, lr, beta1, beta2, eps, weight_decay, decoupled, convention,
+        floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, im, m_off), floats(&p, iv, v_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_adam_step");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adamDirection(JNIEnv *env, jclass cls, jint variant,
+    jint len, jint step, jfloat beta1, jfloat beta2, jfloat eps, jint convention, jfloatArray g, jint g_off,
+    jfloatArray m, jint m_off, jfloatArray v, jint v_off, jfloatArray out, jint out_off) {
+  (void)cls;
+  pinned p = {0};
+  int ig = add(env, &p, g, 0), im = add(env, &p, m, 1), iv = add(env, &p, v, 1), io = add(env, &p, out, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_adam_direction(variant, len, step, beta1, beta2, eps, convention, floats(&p, ig, g_off),
+        floats(&p, im, m_off), floats(&p, iv, v_off), floats(&p, io, out_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_adam_direction");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adafactorStep(JNIEnv *env, jclass cls, jint variant, jint m,
+    jint n, jfloat lr, jboolean scale_parameter, jfloat eps1, jfloat eps2, jfloat beta2t, jfloat clip_threshold,
+    jfloat beta1, jfloat weight_decay, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray row,
+    jint row_off, jfloatArray col, jint col_off, jfloatArray ema, jint ema_off) {
+  (void)cls;
+  pinned p = {0};
+  int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0), ir = add(env, &p, row, 1);
+  int ic = add(env, &p, col, 1), ie = add(env, &p, ema, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_adafactor_step(variant, m, n, lr, scale_parameter, eps1, eps2, beta2t, clip_threshold, beta1,
+        weight_decay, floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, ir, row_off),
+        floats(&p, ic, col_off), floats(&p, ie, ema_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_adafactor_step");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_biasAdd(JNIEnv *env, jclass cls, jint variant, jint rows,
+    jint cols, jfloatArray bias, jint bias_off, jfloatArray y, jint y_off, jint ldy) {
+  (void)cls;
+  pinned p = {0};
+  int ib = add(env, &p, bias, 0), iy = add(env, &p, y, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_bias_add(variant, rows, cols, floats(&p, ib, bias_off), floats(&p, iy, y_off), ldy);
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_bias_add");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_biasGradient(JNIEnv *env, jclass cls, jint variant,
+    jint rows, jint cols, jfloatArray dy, jint dy_off, jint lddy, jfloatArray db, jint db_off) {
+  (void)cls;
+  pinned p = {0};
+  int idy = add(env, &p, dy, 0), idb = add(env, &p, db, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_bias_gradient(variant, rows, cols, floats(&p, idy, dy_off), lddy, floats(&p, idb, db_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_bias_gradient");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_relu(JNIEnv *env, jclass cls, jint variant, jint len,
+    jfloatArray x, jint x_off, jfloatArray y, jint y_off) {
+  (void)cls;
+  pinned p = {0};
+  int ix = add(env, &p, x, 0), iy = add(env, &p, y, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_relu(variant, len, floats(&p, ix, x_off), floats(&p, iy, y_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_relu");
+}
+
+JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_reluBackward(JNIEnv *env, jclass cls, jint variant,
+    jint len, jfloatArray x, jint x_off, jfloatArray dy, jint dy_off, jfloatArray dx, jint dx_off) {
+  (void)cls;
+  pinned p = {0};
+  int ix = add(env, &p, x, 0), idy = add(env, &p, dy, 0), idx = add(env, &p, dx, 1);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_relu_backward(variant, len, floats(&p, ix, x_off), floats(&p, idy, dy_off),
+        floats(&p, idx, dx_off));
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_relu_backward");
+}
+
+JNIEXPORT jfloat JNICALL Java_org_lrgrad_jni_JniKernels_softmaxCrossEntropy(JNIEnv *env, jclass cls,
+    jint variant, jint batch, jint classes, jfloatArray logits, jint logits_off, jint ldlogits, jintArray labels,
+    jint labels_off, jfloatArray dlogits, jint dlogits_off, jint lddlogits) {
+  (void)cls;
+  pinned p = {0};
+  int il = add(env, &p, logits, 0), ilab = add(env, &p, labels, 0), id = add(env, &p, dlogits, 1);
+  float loss = 0.0f;
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_softmax_cross_entropy(variant, batch, classes, floats(&p, il, logits_off), ldlogits,
+        ints(&p, ilab, labels_off), floats(&p, id, dlogits_off), lddlogits, &loss);
+    unpin_all(env, &p);
+  }
+  throw_status(env, status, "lrgrad_softmax_cross_entropy");
+  return loss;
+}
