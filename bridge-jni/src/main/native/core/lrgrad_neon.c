@@ -304,7 +304,9 @@ static void adam4(const adam_consts *k, int convention, float torch_decay, float
   if (convention == LRGRAD_ADAM_TORCH) {
     pv = vfmsq_f32(pv, ratio, k->torch_step_size);
   } else {
-    pv = vfmsq_f32(pv, ratio, k->galore_step_size);
+    /* The step is rounded before it is subtracted (no FMA), as the low-rank path rounds it (adamDirection, then
+       sgemm's alpha*sum + c): so GaLore-Adam with a signed-permutation projector equals this step bit for bit. */
+    pv = vsubq_f32(pv, vmulq_f32(ratio, k->galore_step_size));
     pv = vfmsq_f32(pv, pv, vdupq_n_f32(galore_decay));
   }
   vst1q_f32(p, pv);
