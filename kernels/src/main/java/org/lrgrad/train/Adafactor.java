@@ -147,7 +147,8 @@ public final class Adafactor extends Optimizer {
 
   @Override
   public String toString() {
-    return name() + "(" + (relativeStep ? "relative step" : "lr=" + lr) + ", beta1=" + beta1 + ", weightDecay="
-        + weightDecay + ")";
+    return name() + "(" + (relativeStep ? "relative step" : "lr=" + lr) + ", scaleParameter=" + scaleParameter
+        + ", warmupInit=" + warmupInit + ", eps=(" + eps1 + ", " + eps2 + "), clipThreshold=" + clipThreshold
+        + ", decayRate=" + decayRate + ", beta1=" + beta1 + ", weightDecay=" + weightDecay + ")";
   }
 }

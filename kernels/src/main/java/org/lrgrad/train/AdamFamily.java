@@ -90,9 +90,14 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends Optimizer {
     return new AdamSlot(parameter, this);
   }
 
+  /** The method's own settings for {@link #toString()}, each as {@code ", name=value"}; none for Adam. */
+  String methodSettings() {
+    return "";
+  }
+
   @Override
-  public String toString() {
+  public final String toString() {
     return name() + "(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weightDecay="
-        + weightDecay + ")";
+        + weightDecay + methodSettings() + ")";
   }
 }

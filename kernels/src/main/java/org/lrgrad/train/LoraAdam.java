@@ -64,7 +64,7 @@ public final class LoraAdam extends AdamFamily<LoraAdam> {
   }
 
   @Override
-  public String toString() {
-    return name() + "(lr=" + lr() + ", rank=" + rank + ", scale=" + scale + ", weightDecay=" + weightDecay() + ")";
+  String methodSettings() {
+    return ", rank=" + rank + ", scale=" + scale;
   }
 }

@@ -153,9 +153,10 @@ public final class LowRankAdam extends AdamFamily<LowRankAdam> {
   }
 
   @Override
-  public String toString() {
-    return name() + "(lr=" + lr() + ", rank=" + rank + ", updateInterval=" + updateInterval + ", scale=" + scale
-        + (source == Source.SVD_RANDOMIZED ? ", randomized SVD oversample=" + oversample + " powerIterations="
-        + powerIterations : "") + ")";
+  String methodSettings() {
+    return ", rank=" + rank + ", updateInterval=" + updateInterval + ", scale=" + scale + ", side="
+        + (side != null ? side : "GaLore's rule") + ", projector=" + source
+        + (source == Source.SVD_RANDOMIZED ? "(oversample=" + oversample + ", powerIterations=" + powerIterations
+        + ")" : "");
   }
 }

@@ -3,7 +3,9 @@ package org.lrgrad.train;
 /**
  * The optimizer of a parameter group: a method of METHOD.md §2 with its hyper-parameters. Setters check each value
  * at once; combinations are checked when a trainer is built. From then on the settings are fixed (a setter throws),
- * so that a trainer's buffers always match its optimizer.
+ * so that a trainer's buffers always match its optimizer. {@link #toString()} names the method and every setting
+ * (floats exactly, as {@link Float#toString} spells them), so two optimizers that train alike print alike: a
+ * {@link Trainer#configuration() trainer's configuration} is made of it.
  */
 public abstract class Optimizer {
   private boolean frozen;

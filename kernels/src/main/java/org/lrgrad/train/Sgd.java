@@ -82,6 +82,7 @@ public final class Sgd extends Optimizer {
 
   @Override
   public String toString() {
-    return name() + "(lr=" + lr + ", momentum=" + momentum + ", weightDecay=" + weightDecay + ")";
+    return name() + "(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weightDecay="
+        + weightDecay + ")";
   }
 }

@@ -37,6 +37,7 @@ public final class Trainer {
   private final Sequential model;
   private final int maxBatch;
   private final long seed;
+  private final String configuration;
   private final MemoryLedger ledger;
   private final Slot[] slots;
   private final float[] input;
@@ -45,11 +46,13 @@ public final class Trainer {
   private long skippedSteps;
   private boolean lastStepSkipped;
 
-  private Trainer(Kernels kernels, Sequential model, int maxBatch, long seed, MemoryLedger ledger, Setup setup) {
+  private Trainer(Kernels kernels, Sequential model, int maxBatch, long seed, String configuration,
+      MemoryLedger ledger, Setup setup) {
     this.kernels = kernels;
     this.model = model;
     this.maxBatch = maxBatch;
     this.seed = seed;
+    this.configuration = configuration;
     this.ledger = ledger;
     this.slots = setup.slots;
     this.input = setup.input;
@@ -183,6 +186,17 @@ public final class Trainer {
 
   public int maxBatch() {
     return maxBatch;
+  }
+
+  /**
+   * What this trainer trains and how, as text: the model and the seed on the first line, then one line per parameter
+   * with its shape and its group's optimizer with every setting. Trainers with equal configurations have states of
+   * the same layout and meaning ({@link #visitState}); a checkpoint records the configuration and is restored only
+   * into a trainer with an equal one. The kernels and the maximum batch are not part of it: the state does not
+   * depend on them.
+   */
+  public String configuration() {
+    return configuration;
   }
 
   /**
@@ -372,7 +386,16 @@ public final class Trainer {
       }
       MemoryLedger ledger = new MemoryLedger();
       Setup setup = declare(k, ledger, Integer.MAX_VALUE);
-      return new Trainer(k, model, maxBatch, seed, ledger, setup);
+      return new Trainer(k, model, maxBatch, seed, configuration(), ledger, setup);
+    }
+
+    /** See {@link Trainer#configuration()}. */
+    private String configuration() {
+      StringBuilder text = new StringBuilder().append(model).append(", seed ").append(seed);
+      for (Parameter p : model.parameters()) {
+        text.append('\n').append(p).append(": ").append(optimizers.get(p));
+      }
+      return text.toString();
     }
 
     private MemoryBudgetExceededException overBudget(MemoryPlan plan) {

@@ -15,6 +15,7 @@
  * System.out.print(trainer.ledger().breakdown());
  * }</pre>
  *
- * <p>The whole training state is reachable through {@link org.lrgrad.train.Trainer#visitState}, for checkpoints.
+ * <p>The whole training state is reachable through {@link org.lrgrad.train.Trainer#visitState};
+ * {@link org.lrgrad.train.checkpoint.Checkpoint} saves and restores it.
  */
 package org.lrgrad.train;

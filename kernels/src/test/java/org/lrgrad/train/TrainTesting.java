@@ -12,14 +12,17 @@ import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.train.memory.MemoryTag;
 
-/** Shared pieces of the training tests: optimizers by name, a small problem, state snapshots. */
-final class TrainTesting {
+/**
+ * Shared pieces of the training tests (and of the checkpoint tests, in their own package): optimizers by name, a
+ * small problem, state snapshots.
+ */
+public final class TrainTesting {
   private TrainTesting() {}
 
   /** One optimizer of METHOD.md §2, made fresh for each trainer (a built trainer freezes its optimizer). */
-  static final class Method {
-    final String name;
-    final Supplier<Optimizer> make;
+  public static final class Method {
+    public final String name;
+    public final Supplier<Optimizer> make;
 
     Method(String name, Supplier<Optimizer> make) {
       this.name = name;
@@ -33,7 +36,7 @@ final class TrainTesting {
   }
 
   /** Every method (LRG on both sides), with settings that train the small problem below. */
-  static List<Method> methods() {
+  public static List<Method> methods() {
     List<Method> list = new ArrayList<>();
     list.add(new Method("SGD", () -> new Sgd(0.2f)));
     list.add(new Method("Momentum", () -> new Sgd(0.05f).momentum(0.9f).weightDecay(1e-4f)));
@@ -53,12 +56,12 @@ final class TrainTesting {
   }
 
   /** A fixed classification problem: {@code classes} Gaussian clusters in {@code in} dimensions. */
-  static final class Problem {
-    final int in;
-    final int classes;
-    final int count;
-    final float[] x;
-    final int[] labels;
+  public static final class Problem {
+    public final int in;
+    public final int classes;
+    public final int count;
+    public final float[] x;
+    public final int[] labels;
 
     Problem(long seed, int in, int classes, int count) {
       this.in = in;
@@ -82,22 +85,22 @@ final class TrainTesting {
     }
   }
 
-  static final Problem PROBLEM = new Problem(42, 6, 4, 64);
+  public static final Problem PROBLEM = new Problem(42, 6, 4, 64);
 
   /** Linear(6, 10), ReLU, Linear(10, 4): every matrix has min(m, n) ≥ 4 &gt; the rank 3 used above. */
-  static Sequential mlp() {
+  public static Sequential mlp() {
     return new Sequential(new Linear(PROBLEM.in, 10), new Relu(), new Linear(10, PROBLEM.classes));
   }
 
   /** LSTM(2 → 8) reading a sample of the problem as 3 steps of 2 features, then Linear(8, 4). */
-  static Sequential lstm() {
+  public static Sequential lstm() {
     return new Sequential(new Lstm(2, 8, 3), new Linear(8, PROBLEM.classes));
   }
 
   /** A model of the tests by name, made fresh for each trainer. */
-  static final class Model {
-    final String name;
-    final Supplier<Sequential> make;
+  public static final class Model {
+    public final String name;
+    public final Supplier<Sequential> make;
 
     Model(String name, Supplier<Sequential> make) {
       this.name = name;
@@ -110,19 +113,19 @@ final class TrainTesting {
     }
   }
 
-  static List<Model> models() {
+  public static List<Model> models() {
     List<Model> list = new ArrayList<>();
     list.add(new Model("MLP", TrainTesting::mlp));
     list.add(new Model("LSTM", TrainTesting::lstm));
     return list;
   }
 
-  static Trainer trainer(Kernels k, Sequential model, Optimizer optimizer, int maxBatch, long seed) {
+  public static Trainer trainer(Kernels k, Sequential model, Optimizer optimizer, int maxBatch, long seed) {
     return Trainer.builder(model, maxBatch).kernels(k).seed(seed).group(optimizer, model.parameters()).build();
   }
 
   /** A copy of every buffer and counter of the training state, by name, in visiting order. */
-  static Map<String, Object> snapshot(Trainer trainer) {
+  public static Map<String, Object> snapshot(Trainer trainer) {
     Map<String, Object> state = new LinkedHashMap<>();
     trainer.visitState(new StateVisitor() {
       @Override
@@ -156,7 +159,7 @@ final class TrainTesting {
   }
 
   /** Bit-for-bit equality of two snapshots. */
-  static void assertSameState(Map<String, Object> want, Map<String, Object> got) {
+  public static void assertSameState(Map<String, Object> want, Map<String, Object> got) {
     assertEquals(want.keySet(), got.keySet());
     for (Map.Entry<String, Object> e : want.entrySet()) {
       Object g = got.get(e.getKey());
@@ -180,7 +183,7 @@ final class TrainTesting {
   }
 
   /** One step on samples [start, start + size) of the problem. */
-  static float step(Trainer t, int start, int size) {
+  public static float step(Trainer t, int start, int size) {
     return t.step(PROBLEM.x, start * PROBLEM.in, PROBLEM.labels, start, size);
   }
 }

@@ -1,6 +1,7 @@
 package org.lrgrad.kernels.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -16,11 +17,20 @@ import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.kernels.testing.Matrix;
+import org.lrgrad.train.Adam;
+import org.lrgrad.train.Linear;
+import org.lrgrad.train.Optimizer;
+import org.lrgrad.train.Parameter;
+import org.lrgrad.train.Relu;
+import org.lrgrad.train.Sequential;
+import org.lrgrad.train.Sgd;
+import org.lrgrad.train.Trainer;
 
 /**
  * Every case of the PyTorch vectors ({@code shared/vectors}, see its README) on every implementation, run through
- * the kernel contract: once with packed arrays and once with every array at a non-zero offset (matrix arguments
- * with padded leading dimensions too). The cases come from {@code cases.json}, whatever it holds.
+ * the kernel contract (family {@code mlp_train} through the training API, {@link Trainer}): once with packed arrays
+ * and once with every array at a non-zero offset (matrix arguments with padded leading dimensions too). The cases
+ * come from {@code cases.json}, whatever it holds.
  */
 class PyTorchParityTest {
   /** One case on one implementation; its display name is the case's name and the implementation's. */
@@ -93,8 +103,7 @@ class PyTorchParityTest {
         adafactorSteps(r);
         break;
       case "mlp_train":
-        Assumptions.abort(c.name + ": family mlp_train trains a whole model; it belongs to the training layer's"
-            + " tests, not to the kernel contract's");
+        mlpTrain(r);
         break;
       default:
         Assumptions.abort(c.name + ": unknown family '" + c.family + "': this test does not know how to run it");
@@ -304,6 +313,65 @@ class PyTorchParityTest {
           g.data, g.off, row.data, row.off, col.data, col.off, ema == null ? null : ema.data,
           ema == null ? 0 : ema.off);
       r.checkStep("params_after", t, p);
+    }
+  }
+
+  /**
+   * torch.nn.Sequential(Linear(in, hidden), ReLU(), Linear(hidden, classes)) trained through the training API on
+   * this implementation: the stored initial weights, one group holding weights and biases with the case's optimizer,
+   * {@code steps} steps on the fixed batch. The loss before each step, the loss after the last one, and the weights.
+   */
+  private static void mlpTrain(CaseRun r) {
+    VectorCase c = r.vectorCase;
+    Matrix x = r.tensor("x");
+    int[] labels = r.intVector("labels");
+    int batch = x.rows, in = x.cols, hidden = c.integer("hidden"), classes = c.integer("classes");
+    Linear first = new Linear(in, hidden);
+    Linear second = new Linear(hidden, classes);
+    Sequential model = new Sequential(first, new Relu(), second);
+    Trainer trainer = Trainer.builder(model, batch).kernels(r.kernels).group(mlpOptimizer(c), model.parameters())
+        .build();
+    Parameter[] params = {first.weight(), first.bias(), second.weight(), second.bias()};
+    String[] names = {"W1", "b1", "W2", "b2"};
+    for (int i = 0; i < params.length; i++) {
+      Matrix initial = params[i].isMatrix() ? r.tensor(names[i]) : r.vector(names[i]);
+      params[i].copyFrom(initial.data, initial.off);
+    }
+    int steps = c.integer("steps");
+    Matrix losses = r.zeros(1, steps);
+    for (int t = 0; t < steps; t++) {
+      losses.set(0, t, trainer.step(x.data, x.off, labels, r.layout.offset, batch));
+      assertFalse(trainer.lastStepSkipped(), () -> c.name + ": step " + trainer.completedSteps() + " was skipped");
+    }
+    r.check("losses", losses);
+    r.checkScalar("loss_final", trainer.loss(x.data, x.off, labels, r.layout.offset, batch));
+    for (int i = 0; i < params.length; i++) {
+      Matrix after = r.zeros(params[i].rows(), params[i].cols());
+      params[i].copyTo(after.data, after.off);
+      r.check(names[i] + "_out", after);
+    }
+  }
+
+  /** The case's torch.optim optimizer as the training API's. */
+  private static Optimizer mlpOptimizer(VectorCase c) {
+    String optimizer = c.text("optimizer");
+    float lr = c.real("lr"), weightDecay = c.real("weight_decay");
+    switch (optimizer) {
+      case "SGD":
+        requireOff(c, "maximize");
+        if (c.has("dampening") && c.real("dampening") != 0f) {
+          Assumptions.abort(c.name + ": dampening=" + c.real("dampening") + "; the training API's SGD has none");
+        }
+        return new Sgd(lr).momentum(c.real("momentum")).nesterov(c.flag("nesterov")).weightDecay(weightDecay);
+      case "Adam":
+      case "AdamW":
+        requireOff(c, "amsgrad");
+        requireOff(c, "maximize");
+        Adam adam = optimizer.equals("Adam") ? Adam.adam(lr) : Adam.adamW(lr);
+        return adam.betas(c.real("beta1"), c.real("beta2")).eps(c.real("eps")).weightDecay(weightDecay);
+      default:
+        throw new AssertionError(c.name + ": mlp_train with optimizer '" + optimizer
+            + "', expected SGD, Adam or AdamW");
     }
   }
 
