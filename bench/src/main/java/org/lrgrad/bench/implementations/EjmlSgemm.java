@@ -35,14 +35,23 @@ final class EjmlSgemm implements Sgemm {
     FMatrixRMaj am = transA ? FMatrixRMaj.wrap(k, m, a) : FMatrixRMaj.wrap(m, k, a);
     FMatrixRMaj bm = transB ? FMatrixRMaj.wrap(n, k, b) : FMatrixRMaj.wrap(k, n, b);
     FMatrixRMaj cm = FMatrixRMaj.wrap(m, n, c);
-    boolean concurrent = threads > 1;
-    if (transA && transB) {
-      return concurrent ? () -> CommonOps_MT_FDRM.multTransAB(am, bm, cm) : () -> CommonOps_FDRM.multTransAB(am, bm, cm);
-    } else if (transA) {
-      return concurrent ? () -> CommonOps_MT_FDRM.multTransA(am, bm, cm) : () -> CommonOps_FDRM.multTransA(am, bm, cm);
-    } else if (transB) {
-      return concurrent ? () -> CommonOps_MT_FDRM.multTransB(am, bm, cm) : () -> CommonOps_FDRM.multTransB(am, bm, cm);
+    if (threads > 1) {
+      if (transA && transB) {
+        return () -> CommonOps_MT_FDRM.multTransAB(am, bm, cm);
+      } else if (transA) {
+        return () -> CommonOps_MT_FDRM.multTransA(am, bm, cm);
+      } else if (transB) {
+        return () -> CommonOps_MT_FDRM.multTransB(am, bm, cm);
+      }
+      return () -> CommonOps_MT_FDRM.mult(am, bm, cm);
     }
-    return concurrent ? () -> CommonOps_MT_FDRM.mult(am, bm, cm) : () -> CommonOps_FDRM.mult(am, bm, cm);
+    if (transA && transB) {
+      return () -> CommonOps_FDRM.multTransAB(am, bm, cm);
+    } else if (transA) {
+      return () -> CommonOps_FDRM.multTransA(am, bm, cm);
+    } else if (transB) {
+      return () -> CommonOps_FDRM.multTransB(am, bm, cm);
+    }
+    return () -> CommonOps_FDRM.mult(am, bm, cm);
   }
 }
