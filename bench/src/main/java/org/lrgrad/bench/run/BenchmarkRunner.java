@@ -105,6 +105,12 @@ public final class BenchmarkRunner {
   /** Runs the plan and writes everything into {@code settings.out()}; returns the report's path. */
   public static Path run(Settings settings, PrintStream log, VerboseMode verbosity)
       throws RunnerException, IOException {
+    // JMH starts its forks with this JVM's command-line flags: a -Dlrgrad.threads there would pin every fork.
+    String pinned = "-D" + LrgradKernels.THREADS_PROPERTY + "=";
+    if (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.startsWith(pinned))) {
+      throw new IllegalStateException("start the runner without " + pinned + "N: each benchmark's threads parameter"
+          + " sets it in its own fork");
+    }
     // This JVM lists the kernels and runs the in-process (unforked) jobs: it is the one-thread JVM. Forks set their
     // own count, which this JVM does not pass on (it is not a command-line property).
     try {
