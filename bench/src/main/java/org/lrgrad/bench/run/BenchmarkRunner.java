@@ -125,6 +125,7 @@ public final class BenchmarkRunner {
     List<RunInfo.Unavailable> unavailable = new ArrayList<>();
     Profile.Implementations available = availability(unavailable);
     List<Job> jobs = plan(settings, available);
+    unavailable = wouldHaveRun(settings, unavailable);
     int combinations = jobs.stream().mapToInt(Job::combinations).sum();
     log.println("lrgrad benchmarks: profile " + settings.profile().id() + ", " + jobs.size() + " JMH runs, "
         + combinations + " parameter combinations");
@@ -171,6 +172,28 @@ public final class BenchmarkRunner {
       }
     }
     return jobs;
+  }
+
+  /**
+   * The unavailable implementations this run would have measured had they been available (a filter or -p may
+   * leave some out anyway), so that the report lists only what it misses.
+   */
+  static List<RunInfo.Unavailable> wouldHaveRun(Settings settings, List<RunInfo.Unavailable> unavailable) {
+    List<String> allKernels = SgemmImplementations.kernelNames();
+    Profile.Implementations everything = new Profile.Implementations() {
+      @Override
+      public List<String> sgemm(int threads) {
+        return SgemmImplementations.names();
+      }
+
+      @Override
+      public List<String> kernels() {
+        return allKernels;
+      }
+    };
+    List<Job> wanted = plan(settings, everything);
+    return unavailable.stream().filter(u -> wanted.stream().anyMatch(job -> job.threads() == u.threads()
+        && job.params().getOrDefault("implementation", List.of()).contains(u.implementation()))).toList();
   }
 
   private static ChainedOptionsBuilder options(Profile profile, Job job, VerboseMode verbosity) {

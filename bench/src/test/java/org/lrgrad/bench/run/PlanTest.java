@@ -76,6 +76,17 @@ class PlanTest {
   }
 
   @Test
+  void onlyUnavailableImplementationsThatTheRunWouldHaveMeasuredAreReported() {
+    List<RunInfo.Unavailable> unavailable = List.of(new RunInfo.Unavailable("netlib", 2, "single-threaded"),
+        new RunInfo.Unavailable("openblas", 1, "not installed"), new RunInfo.Unavailable("ejml", 1, "gone"));
+    BenchmarkRunner.Settings oneThreadOpenBlas = BenchmarkRunner.parse(new String[] {"quick", "--include",
+        "^SgemmBenchmark$", "-p", "threads=1", "-p", "implementation=reference,openblas"});
+    assertEquals(List.of(unavailable.get(1)), BenchmarkRunner.wouldHaveRun(oneThreadOpenBlas, unavailable));
+    assertEquals(unavailable, BenchmarkRunner.wouldHaveRun(BenchmarkRunner.parse(new String[] {"quick"}),
+        unavailable));
+  }
+
+  @Test
   void restrictingAParameterToNothingDropsTheJob() {
     Job job = Job.of("SgemmBenchmark").param("implementation", "vector").param("size", 64).build();
     assertNull(job.restrictedTo(Map.of("size", List.of("128"))));
