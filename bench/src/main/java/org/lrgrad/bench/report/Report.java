@@ -187,6 +187,13 @@ public final class Report {
       md.append("**A smoke run**: every benchmark once, unwarmed, in one short iteration. It proves that the")
           .append(" benchmarks, the runner and this report work; its figures are not measurements.\n\n");
     }
+    double busiest = info.loadAverage().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    if (busiest >= info.logicalCores()) {
+      md.append("**A busy machine**: the load average reached ").append(format("%.1f", busiest)).append(" on ")
+          .append(info.logicalCores()).append(" cores, so other processes took CPU time from these benchmarks, by")
+          .append(" amounts that changed during the run (the peak measurement included). Wide error bars and more")
+          .append(" than 100% of peak are the sign. Rerun on an idle machine before drawing conclusions.\n\n");
+    }
     md.append("| | |\n|---|---|\n");
     row(md, "date", info.date());
     row(md, "command", "`" + info.command() + "`");
@@ -214,7 +221,7 @@ public final class Report {
 
     md.append("## Not measured\n\n");
     if (info.unavailable().isEmpty() && info.missing().isEmpty()) {
-      md.append("Every implementation known here ran.\n\n");
+      md.append("Every implementation known here ran.\n");
     }
     // One line per implementation and reason, with every thread count it stands for.
     Map<List<String>, List<String>> threadsByReason = new LinkedHashMap<>();

@@ -104,6 +104,17 @@ class ReportTest {
         md);
     assertTrue(md.contains("| command | `bench/run-benchmarks.sh quick` |"), md);
     assertFalse(md.contains("smoke run"), md);
+    // Load 1.5 on 2 cores: busy, but not saturated.
+    assertFalse(md.contains("A busy machine"), md);
+  }
+
+  @Test
+  void aLoadAverageAtOrAboveTheCoreCountIsFlagged() {
+    RunInfo calm = info();
+    RunInfo busy = new RunInfo(calm.date(), calm.profile(), calm.command(), calm.cpu(), 2, List.of(1.0, 2.5),
+        calm.os(), calm.jdk(), calm.openBlas(), calm.iterations(), calm.unavailable(), calm.missing());
+    String md = new Report(busy, Results.parse(results())).markdown(List.of());
+    assertTrue(md.contains("**A busy machine**: the load average reached 2.5 on 2 cores"), md);
   }
 
   @Test
