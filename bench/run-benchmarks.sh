@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs lrgrad's JMH benchmarks and writes JMH's JSON, a Markdown report (GFLOP/s, % of the measured single-core
+# peak, ratio to OpenBLAS in the same run) and PNG charts into bench/results/<profile>-<date>/.
+#
+#   bench/run-benchmarks.sh [smoke|quick|full] [FILTER] [-p NAME=V1,V2]...
+#
+#   smoke   every benchmark once, unwarmed, in seconds: proves the pipeline, measures nothing
+#   quick   a representative subset sized for at most ~10 minutes (the default)
+#   full    every shape, transpose case and thread count: an hour or more
+#   FILTER  a regular expression on the benchmark class names (e.g. '^SgemmBenchmark$', 'Sgemm', 'OptimizerStep');
+#           PeakBenchmark always runs, the percentages of peak come from it
+#   -p      keeps only these values of a parameter in every job that has it, e.g. -p implementation=vector,openblas
+#           -p size=256,512 (see bench/README.md for the parameters)
+#
+# Installs OpenBLAS (the peer every result is compared with) and gcc from the machine's apt sources when missing.
+set -euo pipefail
+command_line="bench/run-benchmarks.sh $*"
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+profile="quick"
+if [ $# -gt 0 ] && [[ "$1" != -* ]]; then
+  profile="$1"
+  shift
+fi
+case "$profile" in
+  smoke|quick|full) ;;
+  *) die "unknown profile '$profile'; use smoke, quick or full" ;;
+esac
+filter=()
+if [ $# -gt 0 ] && [[ "$1" != -* ]]; then
+  filter=(--include "$1")
+  shift
+fi
+
+# OpenBLAS, the peer every result is compared with, at the Debian path the benchmarks look for it.
+require_openblas() {
+  local library="/usr/lib/$(uname -m)-linux-gnu/libopenblas.so.0"
+  [ -e "$library" ] || apt_install libopenblas-dev
+  say "OpenBLAS: $(readlink -f "$library" || echo "missing: the report will say so")"
+}
+
+require_jdk
+require_maven
+require_gcc # bridge-jni's native library is built with the benchmarks (its jni kernels are measured too)
+require_openblas
+
+say "building the benchmarks jar (tests are ./run-tests.sh's job)"
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+if ! mvn -B -q -ntp -pl bench -am -Dmaven.test.skip=true package >"$build_log" 2>&1; then
+  cat "$build_log"
+  die "the build failed (output above)"
+fi
+
+say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the $(nproc) cores skew the figures)"
+"$LRGRAD_JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  --sun-misc-unsafe-memory-access=allow -cp bench/target/lrgrad-bench.jar org.lrgrad.bench.run.BenchmarkRunner \
+  "$profile" "${filter[@]}" "$@" --command "$command_line"

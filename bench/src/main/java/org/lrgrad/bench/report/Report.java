@@ -1,0 +1,415 @@
+package org.lrgrad.bench.report;
+
+import com.google.gson.Gson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.lrgrad.bench.OptimizerStep;
+import org.lrgrad.bench.OptimizerStepBenchmark;
+import org.lrgrad.bench.implementations.SgemmImplementations;
+import org.lrgrad.bench.report.Results.Result;
+import org.lrgrad.bench.run.RunInfo;
+
+/**
+ * Turns a run's folder ({@code results.json} from JMH, {@code run.json} from the runner) into {@code report.md}
+ * and PNG charts beside it. Every figure in the report is computed from those two files; run it again on a folder
+ * to redraw a report.
+ *
+ * <pre>
+ * usage: Report DIR
+ * </pre>
+ */
+public final class Report {
+  public static final String RESULTS = "results.json";
+  public static final String RUN_INFO = "run.json";
+  public static final String MARKDOWN = "report.md";
+
+  /** The implementation the issue's targets are about. */
+  static final String SUBJECT = "vector";
+  static final String SQUARE = "SgemmBenchmark";
+  static final String LOW_RANK = "LowRankSgemmBenchmark";
+  static final String STEPS = "OptimizerStepBenchmark";
+  static final String PEAK = "PeakBenchmark";
+
+  private final RunInfo info;
+  private final List<Gemm> gemms = new ArrayList<>();
+  private final List<Step> steps = new ArrayList<>();
+  private final double peak;
+  private final double harnessBytesPerIteration;
+  private final List<String> order;
+
+  /** One sgemm result: C (m×n) ← op(A) (m×k)·op(B) (k×n). */
+  record Gemm(String benchmark, int m, int k, int n, String transpose, int threads, String implementation,
+      double gflops, double error, double allocated) {
+    String shape() {
+      return benchmark.equals(SQUARE) ? Integer.toString(m) : m + "×" + k + "×" + n;
+    }
+
+    /** The same product at the same thread count, whatever the implementation. */
+    boolean sameCase(Gemm other) {
+      return benchmark.equals(other.benchmark) && m == other.m && k == other.k && n == other.n
+          && transpose.equals(other.transpose) && threads == other.threads;
+    }
+  }
+
+  /** One optimizer-step result. */
+  record Step(int m, int n, int rank, String step, String implementation, double micros, double error,
+      double allocated, double iterationSeconds) {
+    String layer() {
+      return m + "×" + n;
+    }
+
+    long stateBytes() {
+      return 4 * OptimizerStep.byId(step).stateFloats(m, n, rank);
+    }
+  }
+
+  Report(RunInfo info, List<Result> results) {
+    this.info = info;
+    double measuredPeak = Double.NaN;
+    double harness = Double.NaN;
+    for (Result r : results) {
+      switch (r.benchmark()) {
+        case PEAK -> {
+          measuredPeak = Double.isNaN(measuredPeak) ? r.gflops() : Math.max(measuredPeak, r.gflops());
+          harness = r.allocatedBytesPerCall() * r.score() * r.iterationSeconds();
+        }
+        case SQUARE -> gemms.add(new Gemm(SQUARE, r.intParam("size"), r.intParam("size"), r.intParam("size"),
+            r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
+            r.allocatedBytesPerCall()));
+        case LOW_RANK -> gemms.add(new Gemm(LOW_RANK, r.intParam("m"), r.intParam("r"), r.intParam("n"),
+            r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
+            r.allocatedBytesPerCall()));
+        case STEPS -> {
+          if (!r.unit().equals("us/op")) {
+            throw new IllegalStateException("optimizer steps are read in us/op, got " + r.unit());
+          }
+          int[] mn = OptimizerStepBenchmark.parseLayer(r.param("layer"));
+          steps.add(new Step(mn[0], mn[1], r.intParam("rank"), r.param("step"), r.param("implementation"),
+              r.score(), r.error(), r.allocatedBytesPerCall(), r.iterationSeconds()));
+        }
+        default -> { } // a benchmark this report does not know yet: in results.json, not in the tables
+      }
+    }
+    peak = measuredPeak;
+    harnessBytesPerIteration = harness;
+    order = new ArrayList<>(SgemmImplementations.names());
+    for (Gemm g : gemms) {
+      if (!order.contains(g.implementation())) {
+        order.add(g.implementation());
+      }
+    }
+    gemms.sort(Comparator.comparing(Gemm::benchmark).thenComparingInt(Gemm::threads)
+        .thenComparing(Gemm::transpose).thenComparingInt(Gemm::m).thenComparingInt(Gemm::n)
+        .thenComparingInt(Gemm::k).thenComparingInt(g -> order.indexOf(g.implementation())));
+    List<String> stepOrder = Arrays.stream(OptimizerStep.values()).map(OptimizerStep::id).toList();
+    steps.sort(Comparator.comparingLong((Step s) -> (long) s.m() * s.n()).thenComparingInt(Step::m)
+        .thenComparingInt(s -> stepOrder.indexOf(s.step())).thenComparingInt(s -> order.indexOf(s.implementation())));
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      System.err.println("usage: Report DIR   (DIR holds " + RESULTS + " and " + RUN_INFO + ")");
+      System.exit(2);
+    }
+    System.out.println("report: " + write(Path.of(args[0])));
+  }
+
+  /** Reads the folder's results, writes {@value #MARKDOWN} and the charts into it; returns the Markdown's path. */
+  public static Path write(Path dir) throws IOException {
+    RunInfo info = new Gson().fromJson(Files.readString(dir.resolve(RUN_INFO), StandardCharsets.UTF_8),
+        RunInfo.class);
+    Report report = new Report(info, Results.read(dir.resolve(RESULTS)));
+    List<String> charts = new Charts(dir).draw(report);
+    Path markdown = dir.resolve(MARKDOWN);
+    Files.writeString(markdown, report.markdown(charts), StandardCharsets.UTF_8);
+    return markdown;
+  }
+
+  List<Gemm> gemms() {
+    return gemms;
+  }
+
+  List<Step> steps() {
+    return steps;
+  }
+
+  double peak() {
+    return peak;
+  }
+
+  /** The 100% of a result at this thread count: threads × the measured single-core peak. */
+  double peakAt(int threads) {
+    return peak * threads;
+  }
+
+  List<String> implementationOrder() {
+    return order;
+  }
+
+  /** OpenBLAS's GFLOP/s for the same product and thread count, NaN when it was not measured. */
+  double baseline(Gemm g) {
+    return gemms.stream().filter(o -> o.implementation().equals(SgemmImplementations.BASELINE) && o.sameCase(g))
+        .mapToDouble(Gemm::gflops).findFirst().orElse(Double.NaN);
+  }
+
+  /**
+   * What JMH itself allocates in one measured iteration, spread over the step's calls in it. Measured on
+   * PeakBenchmark, whose body allocates nothing (its values live in vector registers), so all it shows is JMH's;
+   * NaN when the peak was not measured.
+   */
+  double harnessBytesPerCall(Step s) {
+    double callsPerIteration = Math.max(1, s.iterationSeconds() / (s.micros() * 1e-6));
+    return harnessBytesPerIteration / callsPerIteration;
+  }
+
+  /** Adam's time on the same layer and implementation, NaN when it was not measured. */
+  double adamMicros(Step s) {
+    return steps.stream().filter(o -> o.step().equals(OptimizerStep.ADAM.id()) && o.m() == s.m() && o.n() == s.n()
+        && o.implementation().equals(s.implementation())).mapToDouble(Step::micros).findFirst().orElse(Double.NaN);
+  }
+
+  String markdown(List<String> charts) {
+    StringBuilder md = new StringBuilder();
+    md.append("# lrgrad benchmarks: ").append(info.profile()).append(" profile\n\n");
+    if (info.profile().equals("smoke")) {
+      md.append("**A smoke run**: every benchmark once, unwarmed, in one short iteration. It proves that the")
+          .append(" benchmarks, the runner and this report work; its figures are not measurements.\n\n");
+    }
+    double busiest = info.loadAverage().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    if (busiest >= info.logicalCores()) {
+      md.append("**A busy machine**: the load average reached ").append(format("%.1f", busiest)).append(" on ")
+          .append(info.logicalCores()).append(" cores, so other processes took CPU time from these benchmarks, by")
+          .append(" amounts that changed during the run (the peak measurement included). Wide error bars and more")
+          .append(" than 100% of peak are the sign. Rerun on an idle machine before drawing conclusions.\n\n");
+    }
+    md.append("| | |\n|---|---|\n");
+    row(md, "date", info.date());
+    row(md, "command", "`" + info.command() + "`");
+    row(md, "machine", info.cpu() + ", " + info.logicalCores() + " logical cores, " + info.os());
+    row(md, "load average (1 min) at start, end", info.loadAverage().stream().map(l -> format("%.2f", l))
+        .collect(Collectors.joining(", ")) + " (other processes compete for the cores when this exceeds 0)");
+    row(md, "JVM", info.jdk());
+    row(md, "OpenBLAS", info.openBlas());
+    row(md, "JMH", info.iterations() + "; `-prof gc`");
+    md.append('\n');
+
+    md.append("## Peak\n\n");
+    if (Double.isNaN(peak)) {
+      md.append("Not measured in this run (PeakBenchmark missing): the % of peak columns are empty.\n\n");
+    } else {
+      md.append("Measured single-core peak: **").append(number(peak)).append(" GFLOP/s** (float32), by")
+          .append(" `PeakBenchmark`: 12 independent chains of fused multiply-adds on the JVM's widest float vector,")
+          .append(" from registers. This is 100% for one thread; for t threads, 100% is t times it.\n\n");
+    }
+
+    gemmSection(md, SQUARE, "## sgemm, square (m = n = k)", "size");
+    gemmSection(md, LOW_RANK, "## sgemm, low-rank shapes (C m×n ← A m×r · B r×n)", "m×r×n");
+    stepSection(md);
+    targetSection(md);
+
+    md.append("## Not measured\n\n");
+    if (info.unavailable().isEmpty() && info.missing().isEmpty()) {
+      md.append("Every implementation known here ran.\n");
+    }
+    // One line per implementation and reason, with every thread count it stands for.
+    Map<List<String>, List<String>> threadsByReason = new LinkedHashMap<>();
+    for (RunInfo.Unavailable u : info.unavailable()) {
+      threadsByReason.computeIfAbsent(List.of(u.implementation(), u.reason()), key -> new ArrayList<>())
+          .add(Integer.toString(u.threads()));
+    }
+    threadsByReason.forEach((key, threads) -> md.append("- `").append(key.get(0)).append("` at ")
+        .append(String.join(", ", threads)).append(" thread(s): ").append(key.get(1)).append('\n'));
+    for (String m : info.missing()) {
+      md.append("- no result (an error; see the run's console output): ").append(m).append('\n');
+    }
+    md.append('\n');
+
+    if (!charts.isEmpty()) {
+      md.append("## Charts\n\n");
+      for (String chart : charts) {
+        md.append("![").append(chart).append("](").append(chart).append(")\n\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private void gemmSection(StringBuilder md, String benchmark, String title, String shapeHeader) {
+    Map<String, List<Gemm>> groups = new LinkedHashMap<>();
+    for (Gemm g : gemms) {
+      if (g.benchmark().equals(benchmark)) {
+        groups.computeIfAbsent(g.threads() + " thread(s), " + transposeText(g.transpose()), key -> new ArrayList<>())
+            .add(g);
+      }
+    }
+    if (groups.isEmpty()) {
+      return;
+    }
+    md.append(title).append("\n\n");
+    md.append("GFLOP/s = 2·m·n·k / time (± the 99.9% confidence half-width when JMH had samples for one); % of")
+        .append(" peak = of threads × the measured single-core peak; × OpenBLAS = GFLOP/s ÷ OpenBLAS's in this run,")
+        .append(" same product and threads; B/call = bytes allocated per call (`-prof gc`).\n\n");
+    for (Map.Entry<String, List<Gemm>> group : groups.entrySet()) {
+      md.append("### ").append(group.getKey()).append("\n\n");
+      md.append("| ").append(shapeHeader).append(" | implementation | GFLOP/s | % of peak | × OpenBLAS | B/call |\n");
+      md.append("|---:|---|---:|---:|---:|---:|\n");
+      for (Gemm g : group.getValue()) {
+        md.append("| ").append(g.shape()).append(" | ").append(g.implementation()).append(" | ")
+            .append(withError(g.gflops(), g.error())).append(" | ")
+            .append(percent(g.gflops() / peakAt(g.threads()))).append(" | ")
+            .append(ratio(g.gflops() / baseline(g))).append(" | ")
+            .append(bytes(g.allocated())).append(" |\n");
+      }
+      md.append('\n');
+    }
+  }
+
+  private void stepSection(StringBuilder md) {
+    if (steps.isEmpty()) {
+      return;
+    }
+    md.append("## Optimizer steps\n\n");
+    md.append("Time per step on an m×n layer (µs, ± the 99.9% half-width); × Adam = this step's time ÷ Adam's,")
+        .append(" same layer and implementation; state = persistent optimizer state (METHOD.md §2); B/step = bytes")
+        .append(" allocated per step (`-prof gc`). `lowrank-adam` is the per-step work of LRG-Adam and GaLore-Adam")
+        .append(" at rank r with a fixed projector (project, Adam direction, project back); the projector's")
+        .append(" refresh is not in it.\n\n");
+    md.append("JMH allocates on its own about ").append(bytes(harnessBytesPerIteration)).append(" B per measured")
+        .append(" iteration (measured on PeakBenchmark, whose body allocates nothing), which `-prof gc` spreads over")
+        .append(" the calls of that iteration: the column JMH's share is that amount per step. A step that allocates")
+        .append(" nothing shows about its JMH's share; the exact zero is checked by the tests")
+        .append(" (OptimizerStepTest).\n\n");
+    md.append("| layer | step | implementation | µs per step | × Adam | state | B/step | JMH's share |\n");
+    md.append("|---:|---|---|---:|---:|---:|---:|---:|\n");
+    for (Step s : steps) {
+      String step = s.step().equals(OptimizerStep.LOW_RANK_ADAM.id()) ? s.step() + " (r = " + s.rank() + ")"
+          : s.step();
+      md.append("| ").append(s.layer()).append(" | ").append(step).append(" | ").append(s.implementation())
+          .append(" | ").append(withError(s.micros(), s.error())).append(" | ")
+          .append(ratio(s.micros() / adamMicros(s))).append(" | ").append(stateText(s.stateBytes())).append(" | ")
+          .append(bytes(s.allocated())).append(" | ").append(bytes(harnessBytesPerCall(s))).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** The issue's targets, each with what this run measured (or that it did not measure it). */
+  private void targetSection(StringBuilder md) {
+    md.append("## Targets (issue 6), as measured in this run\n\n");
+    md.append("| target | measured | met |\n|---|---|---|\n");
+    Predicate<Gemm> subjectSquareNn = g -> g.benchmark().equals(SQUARE) && g.implementation().equals(SUBJECT)
+        && g.transpose().equals("NN");
+
+    Gemm at1024 = find(subjectSquareNn.and(g -> g.m() == 1024 && g.threads() == 1));
+    double vsOpenBlas = at1024 == null ? Double.NaN : at1024.gflops() / baseline(at1024);
+    target(md, "`vector` sgemm 1024³, 1 thread ≥ 0.75 × OpenBLAS 1 thread", ratio(vsOpenBlas),
+        Double.isNaN(vsOpenBlas) ? null : vsOpenBlas >= 0.75);
+
+    List<String> scaling = new ArrayList<>();
+    Boolean scalingMet = null;
+    for (Gemm two : gemms.stream().filter(subjectSquareNn.and(g -> g.threads() == 2 && g.m() >= 1024)).toList()) {
+      Gemm one = find(subjectSquareNn.and(g -> g.threads() == 1 && g.m() == two.m()));
+      if (one != null) {
+        double speedup = two.gflops() / one.gflops();
+        scaling.add(two.m() + "³: " + ratio(speedup));
+        scalingMet = (scalingMet == null || scalingMet) && speedup >= 1.8;
+      }
+    }
+    target(md, "`vector` 2 threads ≥ 1.8 × 1 thread, square ≥ 1024", String.join(", ", scaling), scalingMet);
+
+    List<String> netlib = new ArrayList<>();
+    Boolean netlibMet = null;
+    for (Gemm ours : gemms.stream().filter(subjectSquareNn.and(g -> g.threads() == 1 && g.m() >= 256)).toList()) {
+      Gemm theirs = find(g -> g.implementation().equals("netlib") && g.sameCase(ours));
+      if (theirs != null) {
+        double speedup = ours.gflops() / theirs.gflops();
+        netlib.add(ours.m() + ": " + ratio(speedup));
+        netlibMet = (netlibMet == null || netlibMet) && speedup >= 3;
+      }
+    }
+    target(md, "`vector` ≥ 3 × netlib VectorBLAS, every square size ≥ 256 (NN, 1 thread)", String.join(", ", netlib),
+        netlibMet);
+
+    Step lowRank = steps.stream().filter(s -> s.implementation().equals(SUBJECT) && s.m() == 1024 && s.n() == 1024
+        && s.rank() == 16 && s.step().equals(OptimizerStep.LOW_RANK_ADAM.id())).findFirst().orElse(null);
+    double lowRankVsAdam = lowRank == null ? Double.NaN : lowRank.micros() / adamMicros(lowRank);
+    target(md, "`vector` low-rank Adam step, 1024×1024, r = 16 ≤ 0.8 × Adam's time", ratio(lowRankVsAdam),
+        Double.isNaN(lowRankVsAdam) ? null : lowRankVsAdam <= 0.8);
+
+    // Beyond JMH's own share, with a margin for its run-to-run spread (±25% measured here).
+    List<Step> allocating = steps.stream().filter(s -> s.allocated() > 1.5 * harnessBytesPerCall(s) + 1).toList();
+    boolean allocationKnown = !steps.isEmpty() && steps.stream().noneMatch(s -> Double.isNaN(s.allocated()))
+        && !Double.isNaN(harnessBytesPerIteration);
+    target(md, "every optimizer step allocates 0 bytes (steady state)", allocating.isEmpty()
+        ? "every step within 1.5 × JMH's share" : allocating.stream().map(s -> s.step() + " " + s.layer() + " "
+            + s.implementation() + ": " + bytes(s.allocated()) + " B").collect(Collectors.joining(", ")),
+        allocationKnown ? allocating.isEmpty() : null);
+    md.append('\n');
+  }
+
+  private Gemm find(Predicate<Gemm> predicate) {
+    return gemms.stream().filter(predicate).findFirst().orElse(null);
+  }
+
+  private static void target(StringBuilder md, String target, String measured, Boolean met) {
+    md.append("| ").append(target).append(" | ").append(met == null ? "not measured in this run" : measured)
+        .append(" | ").append(met == null ? "" : met ? "yes" : "**no**").append(" |\n");
+  }
+
+  private static void row(StringBuilder md, String key, String value) {
+    md.append("| ").append(key).append(" | ").append(Objects.toString(value, "")).append(" |\n");
+  }
+
+  static String transposeText(String transpose) {
+    return "C ← " + (transpose.charAt(0) == 'T' ? "Aᵀ" : "A") + "·" + (transpose.charAt(1) == 'T' ? "Bᵀ" : "B")
+        + " (" + transpose + ")";
+  }
+
+  static String format(String pattern, double value) {
+    return String.format(Locale.ROOT, pattern, value);
+  }
+
+  /** Three significant digits at most, so that tables stay narrow. */
+  static String number(double value) {
+    if (Double.isNaN(value)) {
+      return "—";
+    }
+    double magnitude = Math.abs(value);
+    return magnitude >= 100 ? format("%.0f", value) : magnitude >= 10 ? format("%.1f", value)
+        : magnitude >= 1 ? format("%.2f", value) : format("%.3f", value);
+  }
+
+  static String withError(double value, double error) {
+    return Double.isNaN(error) || Double.isNaN(value) ? number(value) : number(value) + " ± " + number(error);
+  }
+
+  static String percent(double fraction) {
+    return Double.isNaN(fraction) ? "—" : format("%.1f%%", 100 * fraction);
+  }
+
+  static String ratio(double ratio) {
+    return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "—" : format("%.2f×", ratio);
+  }
+
+  /** Bytes per call: JMH's normalized rate is an average, so anything below half a byte is reported as 0. */
+  static String bytes(double bytes) {
+    return Double.isNaN(bytes) ? "—" : bytes < 0.5 ? "0" : format("%.0f", bytes);
+  }
+
+  static String stateText(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    return bytes < 1024 * 1024 ? format("%.1f KiB", bytes / 1024.0) : format("%.2f MiB", bytes / (1024.0 * 1024));
+  }
+}

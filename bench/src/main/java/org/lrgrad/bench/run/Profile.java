@@ -1,0 +1,138 @@
+package org.lrgrad.bench.run;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * What a run measures and how long: {@code smoke} runs every benchmark once, in-process, with one short iteration
+ * (CI's check that the whole pipeline works, not a measurement); {@code quick} is a representative subset in about
+ * 5–10 minutes; {@code full} is every shape of the issue (an hour or more).
+ */
+public enum Profile {
+  SMOKE(0, 0, TimeValue.milliseconds(0), 1, TimeValue.milliseconds(20)) {
+    @Override
+    List<Job> jobs(Implementations available) {
+      List<String> oneThread = available.sgemm(1);
+      return present(
+          Job.of(PEAK).build(),
+          square(oneThread, 1).param("size", 64).param("transpose", "NN", "NT", "TN", "TT").build(),
+          lowRank(oneThread, 1).param("m", 1024).param("r", 4).param("n", 1024).param("transpose", "NN").build(),
+          // In a fork: the only way to give lrgrad's kernels another thread count.
+          square(withoutReference(available.sgemm(2)), 2).param("size", 64).param("transpose", "NN").build(),
+          steps(available.kernels()).param("layer", "1024x1024").build());
+    }
+  },
+  QUICK(1, 2, TimeValue.milliseconds(500), 3, TimeValue.milliseconds(500)) {
+    @Override
+    List<Job> jobs(Implementations available) {
+      List<String> oneThread = available.sgemm(1);
+      List<String> fast = withoutReference(oneThread);
+      List<String> kernels = available.kernels();
+      return present(
+          Job.of(PEAK).build(),
+          square(oneThread, 1).param("size", 256, 512).param("transpose", "NN").build(),
+          square(fast, 1).param("size", 1024).param("transpose", "NN").build(),
+          square(withoutReference(available.sgemm(2)), 2).param("size", 1024).param("transpose", "NN").build(),
+          lowRank(fast, 1).param("m", 4096).param("r", 16, 64).param("n", 4096).param("transpose", "NN").build(),
+          steps(withoutReference(kernels)).param("layer", LAYERS).build(),
+          steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build());
+    }
+  },
+  FULL(1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1)) {
+    @Override
+    List<Job> jobs(Implementations available) {
+      List<Job> jobs = new ArrayList<>();
+      jobs.add(Job.of(PEAK).build());
+      for (int threads : new int[] {1, 2}) {
+        List<String> all = available.sgemm(threads);
+        List<String> fast = withoutReference(all);
+        // The reference is the single-threaded oracle; at 2048³ one call takes ~15 s, so it stops at 1024.
+        jobs.add(square(threads == 1 ? all : fast, threads).param("size", 64, 128, 256, 512, 1024)
+            .param("transpose", TRANSPOSES).build());
+        jobs.add(square(fast, threads).param("size", 2048).param("transpose", TRANSPOSES).build());
+        jobs.add(lowRank(threads == 1 ? all : fast, threads).param("m", 1024, 4096).param("r", 4, 8, 16, 32, 64)
+            .param("n", 1024, 4096).param("transpose", "NN").build());
+      }
+      jobs.add(steps(available.kernels()).param("layer", LAYERS).build());
+      return present(jobs.toArray(new Job[0]));
+    }
+  };
+
+  static final String PEAK = "PeakBenchmark";
+  static final String SQUARE = "SgemmBenchmark";
+  static final String LOW_RANK = "LowRankSgemmBenchmark";
+  static final String STEPS = "OptimizerStepBenchmark";
+  /** lrgrad's plain-Java kernels: single-threaded, and slow enough to be measured on small shapes only. */
+  static final String REFERENCE = "reference";
+  static final String[] TRANSPOSES = {"NN", "NT", "TN", "TT"};
+  static final String[] LAYERS = {"1024x1024", "2048x512", "4096x1024"};
+  static final String[] STEP_IDS = {"sgd", "momentum", "adam", "adamw", "adafactor", "lowrank-adam"};
+
+  /** JMH forks per parameter combination; 0 runs in this JVM (a job at another thread count still forks once). */
+  final int forks;
+  final int warmupIterations;
+  final TimeValue warmupTime;
+  final int measurementIterations;
+  final TimeValue measurementTime;
+
+  Profile(int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
+      TimeValue measurementTime) {
+    this.forks = forks;
+    this.warmupIterations = warmupIterations;
+    this.warmupTime = warmupTime;
+    this.measurementIterations = measurementIterations;
+    this.measurementTime = measurementTime;
+  }
+
+  /** The jobs of this profile over the implementations that can run here. */
+  abstract List<Job> jobs(Implementations available);
+
+  /** The profile named on the command line (smoke, quick, full). */
+  public static Profile named(String name) {
+    for (Profile profile : values()) {
+      if (profile.id().equals(name)) {
+        return profile;
+      }
+    }
+    throw new IllegalArgumentException("unknown profile '" + name + "'; known: smoke, quick, full");
+  }
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** What the implementations that can run here are, as a profile needs to know it. */
+  interface Implementations {
+    /** sgemm implementations (lrgrad's kernels, then the peers) that can run at this thread count. */
+    List<String> sgemm(int threads);
+
+    /** lrgrad's kernels that can run here. */
+    List<String> kernels();
+  }
+
+  private static Job.Builder square(List<String> implementations, int threads) {
+    return Job.of(SQUARE).param("implementation", implementations).param("threads", threads);
+  }
+
+  private static Job.Builder lowRank(List<String> implementations, int threads) {
+    return Job.of(LOW_RANK).param("implementation", implementations).param("threads", threads);
+  }
+
+  private static Job.Builder steps(List<String> kernels) {
+    return Job.of(STEPS).param("implementation", kernels).param("step", STEP_IDS).param("rank", 16)
+        .param("threads", 1);
+  }
+
+  private static List<String> withoutReference(List<String> implementations) {
+    return implementations.stream().filter(name -> !name.equals(REFERENCE)).toList();
+  }
+
+  /** The jobs that have something to run. */
+  private static List<Job> present(Job... jobs) {
+    return Arrays.stream(jobs).filter(Objects::nonNull).toList();
+  }
+}
