@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 source scripts/setup.sh
 require_jdk
 require_maven
+require_gcc # the bench jar carries the jni kernels, so the native library is built too
 
 say "building the kernels and the bench module (tests are ./run-tests.sh's job)"
 build_log="$(mktemp)"

@@ -8,6 +8,7 @@ require_jdk
 require_maven
 require_gcc
 require_native_tools
+require_openblas
 require_arm64_jvm
 
 rm -rf bridge-jni/target/surefire-reports-aarch64 # a stale report must not stand for this run

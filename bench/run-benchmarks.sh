@@ -33,13 +33,6 @@ if [ $# -gt 0 ] && [[ "$1" != -* ]]; then
   shift
 fi
 
-# OpenBLAS, the peer every result is compared with, at the Debian path the benchmarks look for it.
-require_openblas() {
-  local library="/usr/lib/$(uname -m)-linux-gnu/libopenblas.so.0"
-  [ -e "$library" ] || apt_install libopenblas-dev
-  say "OpenBLAS: $(readlink -f "$library" || echo "missing: the report will say so")"
-}
-
 require_jdk
 require_maven
 require_gcc # bridge-jni's native library is built with the benchmarks (its jni kernels are measured too)

@@ -56,19 +56,27 @@ require_maven() {
   say "$(mvn -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
 }
 
-# gcc and binutils build and inspect the native library (bridge-jni).
+# gcc and binutils build and inspect the native library (bridge-jni) for this machine; its NEON source compiles
+# here through SIMDe.
 require_gcc() {
   if ! command -v gcc >/dev/null 2>&1 || ! command -v nm >/dev/null 2>&1; then
     apt_install gcc libc6-dev binutils
   fi
+  [ -f /usr/include/simde/arm/neon.h ] || apt_install libsimde-dev
   say "$(gcc --version | head -n 1)"
 }
 
-# The native library's host build compiles its NEON source through SIMDe; the aarch64 build needs the cross
-# compiler and its C library, and its tests qemu-user (bridge-jni/README.md).
+# OpenBLAS, the peer the benchmarks compare with (through FFM), at the Debian path they look for it.
+require_openblas() {
+  local library="/usr/lib/$(uname -m)-linux-gnu/libopenblas.so.0"
+  [ -e "$library" ] || apt_install libopenblas-dev
+  say "OpenBLAS: $(readlink -f "$library" || echo "missing: the benchmarks will say so")"
+}
+
+# The native library's aarch64 build needs the cross compiler and its C library, and its tests qemu-user
+# (bridge-jni/README.md).
 require_native_tools() {
   local missing=()
-  [ -f /usr/include/simde/arm/neon.h ] || missing+=(libsimde-dev)
   command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
   [ -f /usr/aarch64-linux-gnu/include/stdio.h ] || missing+=(libc6-dev-arm64-cross)
   command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
