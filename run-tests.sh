@@ -8,14 +8,17 @@ require_jdk
 require_maven
 require_gcc
 require_native_tools
+require_sanitizer_runtime
 require_openblas
 require_arm64_jvm
 
-rm -rf bridge-jni/target/surefire-reports-aarch64 # a stale report must not stand for this run
+# Stale reports must not stand for this run.
+rm -rf bridge-jni/target/surefire-reports-aarch64 bridge-jni/target/surefire-reports-sanitized
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-mvn -B -ntp --fail-at-end verify -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" "$@" 2>&1 | tee "$log" || status=$?
+mvn -B -ntp --fail-at-end verify -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
+  -Dlrgrad.sanitizer.runtime="$LRGRAD_SANITIZER_RUNTIME" "$@" 2>&1 | tee "$log" || status=$?
 
 echo
 echo "Test summary (Maven Surefire, per module):"
@@ -39,21 +42,26 @@ awk '
     printf "  %-22s Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", "all modules:", run, failures, errors, skipped
   }' "$log"
 
-# The emulated arm64 run of bridge-jni (real NEON build), from its own reports.
-aarch64_reports=bridge-jni/target/surefire-reports-aarch64
-if compgen -G "$aarch64_reports/TEST-*.xml" >/dev/null; then
-  cat "$aarch64_reports"/TEST-*.xml | awk '
-    /<testsuite / {
-      for (i = 1; i <= NF; i++) {
-        if (split($i, kv, "=") == 2) { gsub(/"/, "", kv[2]); gsub(/[^0-9]/, "", kv[2]); v[kv[1]] += kv[2] }
+# A second Surefire run of bridge-jni, from its own reports: one line "LABEL: N passed, N failed, N skipped".
+summarize_reports() {
+  local label="$1" reports="$2"
+  if compgen -G "$reports/TEST-*.xml" >/dev/null; then
+    cat "$reports"/TEST-*.xml | awk -v label="$label" '
+      /<testsuite / {
+        for (i = 1; i <= NF; i++) {
+          if (split($i, kv, "=") == 2) { gsub(/"/, "", kv[2]); gsub(/[^0-9]/, "", kv[2]); v[kv[1]] += kv[2] }
+        }
       }
-    }
-    END {
-      failed = v["failures"] + v["errors"]
-      passed = v["tests"] - failed - v["skipped"]
-      printf "aarch64 NEON: %d passed, %d failed, %d skipped\n", passed, failed, v["skipped"]
-    }'
-else
-  echo "aarch64 NEON: did not run (no reports in $aarch64_reports)"
-fi
+      END {
+        failed = v["failures"] + v["errors"]
+        passed = v["tests"] - failed - v["skipped"]
+        printf "%s: %d passed, %d failed, %d skipped\n", label, passed, failed, v["skipped"]
+      }'
+  else
+    echo "$label: did not run (no reports in $reports)"
+  fi
+}
+# The emulated arm64 run (real NEON build) and the host run on the ASan + UBSan build of the library.
+summarize_reports "aarch64 NEON" bridge-jni/target/surefire-reports-aarch64
+summarize_reports "ASan+UBSan (host)" bridge-jni/target/surefire-reports-sanitized
 exit "$status"

@@ -66,6 +66,18 @@ require_gcc() {
   say "$(gcc --version | head -n 1)"
 }
 
+# Sets LRGRAD_SANITIZER_RUNTIME to gcc's AddressSanitizer runtime (libasan.so; UBSan's comes in with the sanitized
+# library), which the JVM of bridge-jni's sanitized test run preloads (bridge-jni/README.md). Call after require_gcc.
+require_sanitizer_runtime() {
+  LRGRAD_SANITIZER_RUNTIME="$(gcc -print-file-name=libasan.so)"
+  if [ ! -f "$LRGRAD_SANITIZER_RUNTIME" ]; then
+    apt_install libasan8 libubsan1 "libgcc-$(gcc -dumpversion | cut -d. -f1)-dev"
+    LRGRAD_SANITIZER_RUNTIME="$(gcc -print-file-name=libasan.so)"
+  fi
+  [ -f "$LRGRAD_SANITIZER_RUNTIME" ] || die "gcc has no libasan.so after installing libasan8 and libgcc-dev"
+  say "sanitizer runtime: $(readlink -f "$LRGRAD_SANITIZER_RUNTIME")"
+}
+
 # OpenBLAS, the peer the benchmarks compare with (through FFM), at the Debian path they look for it.
 require_openblas() {
   local library="/usr/lib/$(uname -m)-linux-gnu/libopenblas.so.0"
