@@ -29,10 +29,11 @@ import org.lrgrad.kernels.Kernels;
  *
  * <p>Every operation passes Java arrays straight to C as heap segments, through downcall handles made here with
  * {@link Linker.Option#critical(boolean) critical(true)} from the generated addresses and descriptors (jextract
- * generates no linker options): no copy and no Java heap allocation per call. The contract's public methods have
- * checked every argument before an {@code ...Unchecked} method runs, so nothing invalid crosses; a status other than
- * {@code LRGRAD_OK} becomes {@link OutOfMemoryError} (no scratch memory) or {@link IllegalArgumentException} (the
- * library rejected what the contract accepted: a bug).
+ * generates no linker options): no copy. Each array argument still costs its segment objects on the Java heap
+ * (C2 does not scalar-replace them under the contract's call chain; see the module's README). The contract's public
+ * methods have checked every argument before an {@code ...Unchecked} method runs, so nothing invalid crosses; a
+ * status other than {@code LRGRAD_OK} becomes {@link OutOfMemoryError} (no scratch memory) or
+ * {@link IllegalArgumentException} (the library rejected what the contract accepted: a bug).
  */
 public final class FfmKernels extends Kernels {
 
