@@ -8,9 +8,11 @@ require_jdk
 require_maven
 require_gcc
 require_native_tools
+require_android_toolchain
 require_arm64_jvm
 
-rm -rf bridge-jni/target/surefire-reports-aarch64 # a stale report must not stand for this run
+# A stale report must not stand for this run.
+rm -rf bridge-jni/target/surefire-reports-aarch64 android-shim/target/surefire-reports-aarch64
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
@@ -38,21 +40,24 @@ awk '
     printf "  %-22s Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", "all modules:", run, failures, errors, skipped
   }' "$log"
 
-# The emulated arm64 run of bridge-jni (real NEON build), from its own reports.
-aarch64_reports=bridge-jni/target/surefire-reports-aarch64
-if compgen -G "$aarch64_reports/TEST-*.xml" >/dev/null; then
-  cat "$aarch64_reports"/TEST-*.xml | awk '
-    /<testsuite / {
-      for (i = 1; i <= NF; i++) {
-        if (split($i, kv, "=") == 2) { gsub(/"/, "", kv[2]); gsub(/[^0-9]/, "", kv[2]); v[kv[1]] += kv[2] }
+# The emulated arm64 runs (real NEON builds), from their own reports: bridge-jni on the glibc build of the library,
+# android-shim on the AAR's freestanding arm64-v8a build.
+for module in bridge-jni android-shim; do
+  aarch64_reports=$module/target/surefire-reports-aarch64
+  if compgen -G "$aarch64_reports/TEST-*.xml" >/dev/null; then
+    cat "$aarch64_reports"/TEST-*.xml | awk -v module="$module" '
+      /<testsuite / {
+        for (i = 1; i <= NF; i++) {
+          if (split($i, kv, "=") == 2) { gsub(/"/, "", kv[2]); gsub(/[^0-9]/, "", kv[2]); v[kv[1]] += kv[2] }
+        }
       }
-    }
-    END {
-      failed = v["failures"] + v["errors"]
-      passed = v["tests"] - failed - v["skipped"]
-      printf "aarch64 NEON: %d passed, %d failed, %d skipped\n", passed, failed, v["skipped"]
-    }'
-else
-  echo "aarch64 NEON: did not run (no reports in $aarch64_reports)"
-fi
+      END {
+        failed = v["failures"] + v["errors"]
+        passed = v["tests"] - failed - v["skipped"]
+        printf "aarch64 NEON (%s): %d passed, %d failed, %d skipped\n", module, passed, failed, v["skipped"]
+      }'
+  else
+    echo "aarch64 NEON ($module): did not run (no reports in $aarch64_reports)"
+  fi
+done
 exit "$status"
