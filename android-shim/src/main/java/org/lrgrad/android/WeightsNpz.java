@@ -20,11 +20,13 @@ import org.lrgrad.data.Npz;
  * the {@link ModelDescription} says ({@code 0.weight} out×in, {@code 0.bias} out, ...), which is what
  * {@code numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})} writes for the matching
  * {@code torch.nn.Sequential}. Reading is strict: every parameter present with its exact shape and dtype, no other
- * array, every value finite. Reading goes through the data module's {@link Npz}; writing is the NPY 1.0 format,
- * stored (uncompressed) in a ZIP.
+ * array, every value finite. Reading goes through the data module's {@link Npz}; writing is the NPY 1.0 format in a
+ * deflated ZIP, with a fixed entry time so that equal weights give equal bytes.
  */
 final class WeightsNpz {
   private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  /** Every entry's time (2000-01-01), so the same weights always give the same bytes. */
+  private static final long ENTRY_TIME = 946684800000L;
   /** NPY 1.0 pads magic + length + header to a multiple of 64 bytes. */
   private static final int NPY_ALIGNMENT = 64;
 
@@ -78,7 +80,9 @@ final class WeightsNpz {
     List<String> names = model.parameterNames();
     ZipOutputStream zip = new ZipOutputStream(out);
     for (int i = 0; i < names.size(); i++) {
-      zip.putNextEntry(new ZipEntry(names.get(i) + ".npy"));
+      ZipEntry entry = new ZipEntry(names.get(i) + ".npy");
+      entry.setTime(ENTRY_TIME);
+      zip.putNextEntry(entry);
       zip.write(npyHeader(model.shapeOf(i)));
       ByteBuffer data = ByteBuffer.allocate(4 * weights[i].length).order(ByteOrder.LITTLE_ENDIAN);
       data.asFloatBuffer().put(weights[i]);
