@@ -19,7 +19,7 @@ import org.lrgrad.train.Trainer;
 
 /**
  * Personalizes a model on the device: the facade an app calls. It is built from a {@link ModelDescription}
- * ({@code "mlp 784-128-10"}) and, usually, the model's trained weights ({@link WeightsNpz npz}); it trains with a
+ * ({@code "mlp 784-128-10"}) and, usually, the model's trained weights (an npz archive); it trains with a
  * method of METHOD.md ({@link Method}, LRG-Adam by default) within a memory budget, on the {@link OnDeviceKernels}
  * (the JNI library when it loads, else pure Java). All training is the {@code kernels} module's {@link Trainer}:
  * this class only wires it up, checks the app's input, and guards its use.

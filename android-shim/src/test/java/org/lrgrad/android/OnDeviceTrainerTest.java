@@ -60,6 +60,33 @@ class OnDeviceTrainerTest {
     }
   }
 
+  /**
+   * A training step allocates nothing on the Java heap (phones pay for garbage). The JVM now and then charges a few
+   * bytes of its own to a thread, so one of three windows of 20 steps must show exactly 0 (a real allocation shows
+   * in every window), as the kernels module's allocation tests do.
+   */
+  @Test
+  void aTrainingStepAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    SeededRandom random = new SeededRandom(12);
+    Clusters batch = Clusters.around(Clusters.centres(CLASSES, FEATURES, random), CLASSES, 16, 0.5f, random);
+    try (OnDeviceTrainer trainer = OnDeviceTrainer.builder(MODEL).maxBatch(16).build()) {
+      for (int i = 0; i < 50; i++) {
+        trainer.trainStep(batch.x(), batch.labels(), 16);
+      }
+      long least = Long.MAX_VALUE;
+      for (int window = 0; window < 3 && least != 0; window++) {
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (int i = 0; i < 20; i++) {
+          trainer.trainStep(batch.x(), batch.labels(), 16);
+        }
+        least = Math.min(least, threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
+      }
+      assertEquals(0, least, "bytes allocated by 20 steps on " + trainer.kernelsName());
+    }
+  }
+
   @Test
   void lrgAdamIsTheDefault() {
     try (OnDeviceTrainer trainer = OnDeviceTrainer.builder(MODEL).build()) {
@@ -80,8 +107,8 @@ class OnDeviceTrainerTest {
     byte[] global;
     try (OnDeviceTrainer trainer = OnDeviceTrainer.builder(MODEL).optimizer("Adam").learningRate(0.02f)
         .maxBatch(16).build()) {
-      trainer.fit(Clusters.around(population, CLASSES, 800, 0.5f, random).x(),
-          Clusters.around(population, CLASSES, 800, 0.5f, random).labels(), 800, 3, null);
+      Clusters everyone = Clusters.around(population, CLASSES, 800, 0.5f, random);
+      trainer.fit(everyone.x(), everyone.labels(), everyone.count(), 3, null);
       global = Clusters.export(trainer);
     }
     float[] user = new float[population.length];
