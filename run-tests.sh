@@ -10,10 +10,12 @@ require_gcc
 require_native_tools
 require_sanitizer_runtime
 require_openblas
+require_android_toolchain
 require_arm64_jvm
 
 # Stale reports must not stand for this run.
-rm -rf bridge-jni/target/surefire-reports-aarch64 bridge-jni/target/surefire-reports-sanitized
+rm -rf bridge-jni/target/surefire-reports-aarch64 bridge-jni/target/surefire-reports-sanitized \
+  android-shim/target/surefire-reports-aarch64
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
@@ -42,7 +44,7 @@ awk '
     printf "  %-22s Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", "all modules:", run, failures, errors, skipped
   }' "$log"
 
-# A second Surefire run of bridge-jni, from its own reports: one line "LABEL: N passed, N failed, N skipped".
+# A module's second Surefire run, from its own reports: one line "LABEL: N passed, N failed, N skipped".
 summarize_reports() {
   local label="$1" reports="$2"
   if compgen -G "$reports/TEST-*.xml" >/dev/null; then
@@ -61,7 +63,9 @@ summarize_reports() {
     echo "$label: did not run (no reports in $reports)"
   fi
 }
-# The emulated arm64 run (real NEON build) and the host run on the ASan + UBSan build of the library.
-summarize_reports "aarch64 NEON" bridge-jni/target/surefire-reports-aarch64
+# The emulated arm64 runs (real NEON builds): bridge-jni on the glibc build of the library, android-shim on the
+# AAR's freestanding arm64-v8a build; and bridge-jni's host run on the ASan + UBSan build of the library.
+summarize_reports "aarch64 NEON (bridge-jni)" bridge-jni/target/surefire-reports-aarch64
+summarize_reports "aarch64 NEON (android-shim)" android-shim/target/surefire-reports-aarch64
 summarize_reports "ASan+UBSan (host)" bridge-jni/target/surefire-reports-sanitized
 exit "$status"

@@ -98,6 +98,19 @@ require_native_tools() {
   say "$(aarch64-linux-gnu-gcc --version | head -n 1); $(qemu-aarch64 --version | head -n 1)"
 }
 
+# The Android builds of the native library (android-shim): clang 14 with lld, freestanding (no NDK needed), and
+# llvm-readelf for the test that reads their ELF headers.
+require_android_toolchain() {
+  local missing=()
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  command -v ld.lld >/dev/null 2>&1 || missing+=(lld)
+  command -v llvm-readelf >/dev/null 2>&1 || missing+=(llvm)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+  say "$(clang --version | head -n 1) with $(ld.lld --version | head -n 1)"
+}
+
 # The URI of the machine's own Debian archive (the source that carries the main suite, not the security one), read
 # from its apt sources in either format.
 debian_archive_uri() {

@@ -1,0 +1,16 @@
+package org.lrgrad.android;
+
+/**
+ * Hears about each step of {@link OnDeviceTrainer#fit}, on the thread that runs it, right after the step. It may call
+ * {@link OnDeviceTrainer#cancel()}; any other call on the trainer from inside the listener is refused as concurrent
+ * use. An exception it throws ends the run and reaches {@code fit}'s caller; the steps taken so far stay taken.
+ */
+public interface ProgressListener {
+  /**
+   * @param step steps of this run done so far, 1 ≤ step ≤ totalSteps
+   * @param totalSteps the steps the run will take unless cancelled
+   * @param loss the mean loss of the step's batch before its update (NaN or infinite when the step was skipped
+   *     by the non-finite policy)
+   */
+  void onStep(int step, int totalSteps, float loss);
+}
