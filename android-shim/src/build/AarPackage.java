@@ -2,6 +2,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ public final class AarPackage {
   /** 2000-01-01T00:00:00Z: a fixed entry time. */
   private static final long FIXED_TIME = 946684800000L;
   private static final String DATA_SET = "org/lrgrad/data/fashion-mnist-subset/";
+  /** The FFM kernels: Android has no java.lang.foreign. */
+  private static final String DESKTOP_ONLY = "org/lrgrad/ffm/";
 
   public static void main(String[] args) throws IOException {
     if (args.length < 5) {
@@ -43,6 +46,7 @@ public final class AarPackage {
     for (String element : args[3].split(File.pathSeparator)) {
       collect(Path.of(element), classes);
     }
+    keepOnlyPackagedServices(classes);
     TreeMap<String, byte[]> aar = new TreeMap<>();
     aar.put("AndroidManifest.xml", Files.readAllBytes(Path.of(args[1])));
     aar.put("proguard.txt", Files.readAllBytes(Path.of(args[2])));
@@ -66,8 +70,27 @@ public final class AarPackage {
   }
 
   private static boolean wanted(String name) {
-    return (name.startsWith("org/lrgrad/") && !name.startsWith(DATA_SET) || name.startsWith("META-INF/services/"))
-        && !name.endsWith("/");
+    return (name.startsWith("org/lrgrad/") && !name.startsWith(DATA_SET) && !name.startsWith(DESKTOP_ONLY)
+        || name.startsWith("META-INF/services/")) && !name.endsWith("/");
+  }
+
+  /**
+   * A service registration whose class was left out (the FFM factory) would make ServiceLoader fail on the device:
+   * each services file keeps only the providers whose class is in classes.jar.
+   */
+  private static void keepOnlyPackagedServices(TreeMap<String, byte[]> classes) {
+    for (var e : classes.entrySet()) {
+      if (e.getKey().startsWith("META-INF/services/")) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : new String(e.getValue(), StandardCharsets.UTF_8).split("\n")) {
+          String provider = line.replaceAll("#.*", "").trim();
+          if (provider.isEmpty() || classes.containsKey(provider.replace('.', '/') + ".class")) {
+            kept.append(line).append('\n');
+          }
+        }
+        e.setValue(kept.toString().getBytes(StandardCharsets.UTF_8));
+      }
+    }
   }
 
   private static void collect(Path element, TreeMap<String, byte[]> into) throws IOException {

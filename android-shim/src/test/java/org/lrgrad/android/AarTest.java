@@ -72,6 +72,7 @@ class AarTest {
       String name = e.getKey();
       assertFalse(name.startsWith("META-INF/versions/"), "no Java 25 layer: " + name);
       assertFalse(name.startsWith("native/"), "no desktop library: " + name);
+      assertFalse(name.startsWith("org/lrgrad/ffm/"), "no FFM kernels (Android has no java.lang.foreign): " + name);
       assertFalse(name.contains("fashion-mnist-subset"), "no embedded data set: " + name);
       assertTrue(name.startsWith("org/lrgrad/") && name.endsWith(".class") || name.startsWith("META-INF/services/"),
           name);
