@@ -16,6 +16,7 @@ import org.lrgrad.train.Parameter;
 import org.lrgrad.train.Sequential;
 import org.lrgrad.train.StateVisitor;
 import org.lrgrad.train.Trainer;
+import org.lrgrad.train.checkpoint.Checkpoint;
 
 /**
  * Personalizes a model on the device: the facade an app calls. It is built from a {@link ModelDescription}
@@ -50,9 +51,10 @@ import org.lrgrad.train.Trainer;
  * policy says ({@link #lastStepSkipped()}). After {@link #close()} every call but {@code close} and {@code cancel}
  * throws {@link IllegalStateException}.
  *
- * <p><b>Checkpoints.</b> {@link #visitState} walks the whole training state through the training code's
- * {@link StateVisitor}; a checkpoint format built on that walk saves and restores a trainer made by an identical
- * builder (same description, method, settings and seed).
+ * <p><b>Checkpoints.</b> {@link #saveCheckpoint(File)} and {@link #restoreCheckpoint(File)} use the training
+ * code's format ({@link Checkpoint}: versioned, checksummed, written atomically); a checkpoint restores into a
+ * trainer made by an identical builder (same description, method, settings and seed), and a resumed run is bit
+ * for bit the uninterrupted one. {@link #visitState} walks the same state for other uses.
  */
 public final class OnDeviceTrainer implements AutoCloseable {
   private final ModelDescription description;
@@ -244,6 +246,53 @@ public final class OnDeviceTrainer implements AutoCloseable {
     try {
       Checks.notNull("visitor", visitor);
       t.visitState(visitor);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Saves the whole training state (weights, optimizer state, projectors, counters) to {@code file}, atomically:
+   * if anything fails, the previous file is intact.
+   */
+  public void saveCheckpoint(File file) throws IOException {
+    Trainer t = enter();
+    try {
+      Checkpoint.save(t, file);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@link #saveCheckpoint(File)} to a stream (flushed, not closed). */
+  public void saveCheckpoint(OutputStream out) throws IOException {
+    Trainer t = enter();
+    try {
+      Checkpoint.save(t, out);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Restores a checkpoint saved by a trainer built the same way. A truncated, corrupt, newer-format or
+   * other-setup checkpoint throws {@link org.lrgrad.train.checkpoint.CheckpointException} naming the file and the
+   * problem, and changes nothing: the trainer stays as it was and usable.
+   */
+  public void restoreCheckpoint(File file) throws IOException {
+    Trainer t = enter();
+    try {
+      Checkpoint.restore(t, file);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@link #restoreCheckpoint(File)} from a stream; {@code source} names it in error messages. */
+  public void restoreCheckpoint(InputStream in, String source) throws IOException {
+    Trainer t = enter();
+    try {
+      Checkpoint.restore(t, in, source);
     } finally {
       exit();
     }
