@@ -46,8 +46,9 @@ public abstract class Kernels {
     Checks.finite("beta", beta);
     int aRows = transA ? k : m, aCols = transA ? m : k;
     int bRows = transB ? n : k, bCols = transB ? k : n;
-    Checks.matrix("A (transA=" + transA + ")", "a", a, aOff, aRows, aCols, "lda", lda);
-    Checks.matrix("B (transB=" + transB + ")", "b", b, bOff, bRows, bCols, "ldb", ldb);
+    // Constant names: a concatenation here would allocate on every call.
+    Checks.matrix(transA ? "A (transA=true)" : "A (transA=false)", "a", a, aOff, aRows, aCols, "lda", lda);
+    Checks.matrix(transB ? "B (transB=true)" : "B (transB=false)", "b", b, bOff, bRows, bCols, "ldb", ldb);
     Checks.matrix("C", "c", c, cOff, m, n, "ldc", ldc);
     Checks.noOverlap("c", c, cOff, m, n, ldc, "a", a, aOff, aRows, aCols, lda, false);
     Checks.noOverlap("c", c, cOff, m, n, ldc, "b", b, bOff, bRows, bCols, ldb, false);
