@@ -10,10 +10,8 @@ final class GemmWorkspace {
 
   /** op(A) block, row-major with leading dimension kc. */
   float[] a = new float[0];
-  /** op(B) block as consecutive kc×NR panels. */
+  /** op(B) block, or a group of its panels, as consecutive kc×NR panels. */
   float[] b = new float[0];
-  /** One kc×NR panel of op(B). */
-  float[] panel = new float[0];
   /** One MR×NR tile of accumulators, for tiles at the edge of C. */
   float[] tile = new float[0];
 

@@ -36,6 +36,10 @@ final class SpeciesOpsTemplate implements SpeciesOps {
   private static final int NC = 128 * NR;
   /** Up to this many NR-wide column panels, A is read in place instead of packed: it is not reused enough. */
   private static final int STREAM_A_MAX_PANELS = 4;
+  /** B panels packed together for a single A block: reading B's rows in runs of this many panels. */
+  private static final int GROUP_PANELS = 8;
+  /** Depth blocks up to this deep sweep C by rows (see gemmBlock). */
+  private static final int SHALLOW_KC = 64;
 
   @SuppressWarnings("unchecked")
   private static VectorSpecies<Float> speciesFromClassData() {
@@ -79,18 +83,18 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     int kBlocks = (k + KC - 1) / KC;
     int kcMax = (k + kBlocks - 1) / kBlocks;
     boolean streamA = !transA && colTo - colFrom <= STREAM_A_MAX_PANELS * NR;
-    // With a single A block, each B panel is used right after it is packed, while it is still in L1.
-    boolean packBBlock = rowTo - rowFrom > MC;
+    // A shallow product is bound by its stores to C: tiles then sweep C row block by row block, so that each row of
+    // C is written as one stream, over a B block packed once.
+    boolean shallow = kcMax <= SHALLOW_KC;
+    // Otherwise, with a single A block, B is packed a group of panels at a time, used while it is still in cache.
+    boolean packBBlock = shallow || rowTo - rowFrom > MC;
+    int groupCols = packBBlock ? NC : GROUP_PANELS * NR;
     ws.tile = GemmWorkspace.atLeast(ws.tile, MR * NR);
     if (!streamA) {
       ws.a = GemmWorkspace.atLeast(ws.a, Math.min(MC, rowTo - rowFrom) * kcMax);
     }
-    if (packBBlock) {
-      ws.b = GemmWorkspace.atLeast(ws.b, kcMax * roundUp(Math.min(NC, colTo - colFrom), NR));
-    } else {
-      ws.panel = GemmWorkspace.atLeast(ws.panel, kcMax * NR);
-    }
-    float[] tile = ws.tile, aBlock = ws.a, bBlock = ws.b, panel = ws.panel;
+    ws.b = GemmWorkspace.atLeast(ws.b, kcMax * roundUp(Math.min(groupCols, colTo - colFrom), NR));
+    float[] tile = ws.tile, aBlock = ws.a, bPacked = ws.b;
     for (int jc = colFrom; jc < colTo; jc += NC) {
       int nc = Math.min(NC, colTo - jc);
       for (int kb = 0, pc = 0; kb < kBlocks; kb++) {
@@ -98,32 +102,40 @@ final class SpeciesOpsTemplate implements SpeciesOps {
         // Later depth blocks add to what the first one stored.
         float blockBeta = pc == 0 ? beta : 1f;
         if (packBBlock) {
-          for (int jr = 0; jr < nc; jr += NR) {
-            packB(transB, b, bOff, ldb, pc, kc, jc + jr, Math.min(NR, nc - jr), bBlock, jr * kc);
-          }
+          packBPanels(transB, b, bOff, ldb, pc, kc, jc, nc, bPacked);
         }
         for (int ic = rowFrom; ic < rowTo; ic += MC) {
           int mc = Math.min(MC, rowTo - ic);
-          if (!streamA) {
+          // Row r of the A block: aSrc[aRow0 + r*aLd + p].
+          float[] aSrc = aBlock;
+          int aRow0 = 0, aLd = kc;
+          if (streamA) {
+            aSrc = a;
+            aRow0 = aOff + ic * lda + pc;
+            aLd = lda;
+          } else {
             packA(transA, a, aOff, lda, ic, mc, pc, kc, aBlock);
           }
-          for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            float[] bPanel = bBlock;
-            int bIdx = jr * kc;
-            if (!packBBlock) {
-              packB(transB, b, bOff, ldb, pc, kc, jc + jr, cols, panel, 0);
-              bPanel = panel;
-              bIdx = 0;
+          int cBlock = cOff + ic * ldc + jc;
+          if (shallow) {
+            for (int ir = 0; ir < mc; ir += MR) {
+              for (int jr = 0; jr < nc; jr += NR) {
+                microKernel(kc, aSrc, aRow0 + ir * aLd, aLd, Math.min(MR, mc - ir), bPacked, jr * kc, c,
+                    cBlock + ir * ldc + jr, ldc, Math.min(NR, nc - jr), alpha, blockBeta, tile);
+              }
             }
-            int cIdx = cOff + ic * ldc + jc + jr;
-            for (int ir = 0; ir < mc; ir += MR, cIdx += MR * ldc) {
-              int rows = Math.min(MR, mc - ir);
-              if (streamA) {
-                microKernel(kc, a, aOff + (ic + ir) * lda + pc, lda, rows, bPanel, bIdx, c, cIdx, ldc, cols, alpha,
-                    blockBeta, tile);
-              } else {
-                microKernel(kc, aBlock, ir * kc, kc, rows, bPanel, bIdx, c, cIdx, ldc, cols, alpha, blockBeta, tile);
+            continue;
+          }
+          for (int jg = 0; jg < nc; jg += groupCols) {
+            int gcols = Math.min(groupCols, nc - jg);
+            if (!packBBlock) {
+              packBPanels(transB, b, bOff, ldb, pc, kc, jc + jg, gcols, bPacked);
+            }
+            int bGroup = packBBlock ? jg * kc : 0;
+            for (int jr = 0; jr < gcols; jr += NR) {
+              for (int ir = 0; ir < mc; ir += MR) {
+                microKernel(kc, aSrc, aRow0 + ir * aLd, aLd, Math.min(MR, mc - ir), bPacked, bGroup + jr * kc, c,
+                    cBlock + ir * ldc + jg + jr, ldc, Math.min(NR, gcols - jr), alpha, blockBeta, tile);
               }
             }
           }
@@ -156,38 +168,39 @@ final class SpeciesOpsTemplate implements SpeciesOps {
   }
 
   /**
-   * op(B)[p0 : p0+kc, j0 : j0+cols] into the kc×NR panel at dst[d0], row-major; columns past {@code cols} are
-   * zero, so the micro-kernel always runs a full tile.
+   * op(B)[p0 : p0+kc, j0 : j0+cols] into dst as consecutive kc×NR panels, each row-major; columns past {@code cols}
+   * in the last panel are zero, so the micro-kernel always runs a full tile. Stored B is read in its own order (rows
+   * of B, or of Bᵀ), so that every read continues the previous one.
    */
-  private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
-      float[] dst, int d0) {
+  private static void packBPanels(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
+      float[] dst) {
+    int whole = cols / NR * NR;
     if (!transB) {
-      int src = bOff + p0 * ldb + j0;
-      int whole = cols / L * L;
-      for (int p = 0; p < kc; p++, src += ldb) {
-        int d = d0 + p * NR;
-        for (int j = 0; j < whole; j += L) {
-          FloatVector.fromArray(S, b, src + j).intoArray(dst, d + j);
+      for (int p = 0, src = bOff + p0 * ldb + j0; p < kc; p++, src += ldb) {
+        for (int j = 0, d = p * NR; j < whole; j += NR, d += kc * NR) {
+          FloatVector.fromArray(S, b, src + j).intoArray(dst, d);
+          FloatVector.fromArray(S, b, src + j + L).intoArray(dst, d + L);
         }
-        for (int j = whole; j < cols; j++) {
+        for (int j = whole, d = whole * kc + p * NR - whole; j < cols; j++) {
           dst[d + j] = b[src + j];
         }
-        for (int j = cols; j < NR; j++) {
-          dst[d + j] = 0f;
+      }
+    } else {
+      // op(B)[p][j] = b[j*ldb + p]
+      for (int j = 0; j < cols; j++) {
+        int src = bOff + (j0 + j) * ldb + p0;
+        int d = (j / NR) * kc * NR + j % NR;
+        for (int p = 0; p < kc; p++) {
+          dst[d + p * NR] = b[src + p];
         }
       }
-      return;
     }
-    // op(B)[p][j] = b[j*ldb + p]: read each stored row of B contiguously.
-    for (int j = 0; j < cols; j++) {
-      int src = bOff + (j0 + j) * ldb + p0;
+    if (whole < cols) {
+      int d = whole * kc;
       for (int p = 0; p < kc; p++) {
-        dst[d0 + p * NR + j] = b[src + p];
-      }
-    }
-    for (int j = cols; j < NR; j++) {
-      for (int p = 0; p < kc; p++) {
-        dst[d0 + p * NR + j] = 0f;
+        for (int j = cols - whole; j < NR; j++) {
+          dst[d + p * NR + j] = 0f;
+        }
       }
     }
   }
