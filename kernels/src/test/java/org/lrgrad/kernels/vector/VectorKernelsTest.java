@@ -76,8 +76,11 @@ class VectorKernelsTest {
     assertTrue(e.getMessage().contains(tooWide + "-bit"), e.getMessage());
   }
 
-  /** Shapes above the parallel threshold, split by rows (first) and by columns (second), odd edges everywhere. */
-  private static final int[][] PARALLEL_SHAPES = {{301, 157, 263}, {37, 1203, 190}};
+  /**
+   * Shapes above the parallel threshold, odd edges everywhere: split by rows with two depth blocks, by columns with a
+   * single A block (B packed by groups of panels), by rows with a shallow depth (C swept by rows).
+   */
+  private static final int[][] PARALLEL_SHAPES = {{301, 157, 263}, {37, 1203, 190}, {501, 403, 40}};
 
   @ParameterizedTest(name = "bits={0}")
   @ValueSource(ints = {0, 128})
