@@ -18,9 +18,11 @@ import org.lrgrad.kernels.AdamConvention;
  * correctly rounded per lane, no contraction into FMA), so they produce the reference's bits; the caller runs the
  * reference loops on the tail.
  *
- * <p>No helper here takes or returns a vector, and every vector operation sits in a method with a hot loop: a call
- * the JIT does not inline boxes its vector arguments, and code left to C1 boxes every vector operation; both
- * allocate on every call.
+ * <p>Rules that keep the JIT from boxing vectors (which allocates on every call and is several times slower): no
+ * helper takes or returns a vector, and every vector operation sits in a method with a hot loop (a call the JIT does
+ * not inline boxes its vector arguments; code left to C1 boxes every operation); scalars are broadcast once before a
+ * loop, never combined with a vector inside it (with two species in one JVM, the JDK's shared scalar-operand paths
+ * see two vector classes, and C2 was measured boxing in the loops of the species compiled second).
  */
 final class SpeciesOpsTemplate implements SpeciesOps {
   private static final VectorSpecies<Float> S = speciesFromClassData();
@@ -279,18 +281,28 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     }
     // C ← α·tile + β·C; β = 0 does not read C.
     FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vb = FloatVector.broadcast(S, beta);
     int whole = cols / L * L;
-    for (int r = 0, t = 0, ij = cIdx; r < rows; r++, t += NR, ij += ldc) {
-      for (int j = 0; j < whole; j += L) {
-        FloatVector sum = FloatVector.fromArray(S, tile, t + j);
-        FloatVector out = beta == 0f ? sum.mul(va) : sum.fma(va, FloatVector.fromArray(S, c, ij + j).mul(beta));
-        out.intoArray(c, ij + j);
+    if (beta == 0f) {
+      for (int r = 0, t = 0, ij = cIdx; r < rows; r++, t += NR, ij += ldc) {
+        for (int j = 0; j < whole; j += L) {
+          FloatVector.fromArray(S, tile, t + j).mul(va).intoArray(c, ij + j);
+        }
+        // The last columns one by one: a masked store at the end of the array falls off the JIT's fast path (and
+        // allocates). The scalar form of the lanes' expression, so that every column rounds alike.
+        for (int j = whole; j < cols; j++) {
+          c[ij + j] = tile[t + j] * alpha;
+        }
       }
-      // The last columns one by one: a masked store at the end of the array falls off the JIT's fast path (and
-      // allocates). The scalar form of the lanes' expression, so that every column rounds alike.
-      for (int j = whole; j < cols; j++) {
-        float sum = tile[t + j];
-        c[ij + j] = beta == 0f ? sum * alpha : Math.fma(sum, alpha, c[ij + j] * beta);
+    } else {
+      for (int r = 0, t = 0, ij = cIdx; r < rows; r++, t += NR, ij += ldc) {
+        for (int j = 0; j < whole; j += L) {
+          FloatVector.fromArray(S, tile, t + j).fma(va, FloatVector.fromArray(S, c, ij + j).mul(vb))
+              .intoArray(c, ij + j);
+        }
+        for (int j = whole; j < cols; j++) {
+          c[ij + j] = Math.fma(tile[t + j], alpha, c[ij + j] * beta);
+        }
       }
     }
   }
@@ -300,11 +312,13 @@ final class SpeciesOpsTemplate implements SpeciesOps {
 
   @Override
   public int sgdStep(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+    FloatVector vLr = FloatVector.broadcast(S, lr);
+    FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
-      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(weightDecay));
-      pv.sub(grad.mul(lr)).intoArray(p, pOff + i);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
+      pv.sub(grad.mul(vLr)).intoArray(p, pOff + i);
     }
     return bound;
   }
@@ -312,16 +326,19 @@ final class SpeciesOpsTemplate implements SpeciesOps {
   @Override
   public int momentumStep(int len, boolean firstStep, float lr, float momentum, float dampening, boolean nesterov,
       float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
-    float keep = 1f - dampening;
+    FloatVector vLr = FloatVector.broadcast(S, lr);
+    FloatVector vMomentum = FloatVector.broadcast(S, momentum);
+    FloatVector vKeep = FloatVector.broadcast(S, 1f - dampening);
+    FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
-      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(weightDecay));
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
       FloatVector bv = firstStep ? grad
-          : FloatVector.fromArray(S, buf, bufOff + i).mul(momentum).add(grad.mul(keep));
+          : FloatVector.fromArray(S, buf, bufOff + i).mul(vMomentum).add(grad.mul(vKeep));
       bv.intoArray(buf, bufOff + i);
-      FloatVector update = nesterov ? grad.add(bv.mul(momentum)) : bv;
-      pv.sub(update.mul(lr)).intoArray(p, pOff + i);
+      FloatVector update = nesterov ? grad.add(bv.mul(vMomentum)) : bv;
+      pv.sub(update.mul(vLr)).intoArray(p, pOff + i);
     }
     return bound;
   }
@@ -331,31 +348,29 @@ final class SpeciesOpsTemplate implements SpeciesOps {
       boolean decoupledWeightDecay, AdamConvention convention, float stepScale, float sqrtBiasCorrection2,
       float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
     boolean torch = convention == AdamConvention.TORCH;
-    boolean decayFirst = decoupledWeightDecay && torch;
-    boolean decayAfter = decoupledWeightDecay && !torch;
-    float decayFactor = 1f - lr * weightDecay;
-    float decayStep = lr * weightDecay;
-    float l2 = decoupledWeightDecay ? 0f : weightDecay;
-    float keep1 = 1f - beta1;
-    float keep2 = 1f - beta2;
+    // The convention's choices as factors and a mask: multiplying or dividing by 1 is exact, so the reference's bits
+    // are kept.
+    FloatVector vDecayFactor = FloatVector.broadcast(S, decoupledWeightDecay && torch ? 1f - lr * weightDecay : 1f);
+    FloatVector vRootDivisor = FloatVector.broadcast(S, torch ? sqrtBiasCorrection2 : 1f);
+    VectorMask<Float> decayAfter = S.maskAll(decoupledWeightDecay && !torch);
+    FloatVector vDecayStep = FloatVector.broadcast(S, lr * weightDecay);
+    FloatVector vL2 = FloatVector.broadcast(S, decoupledWeightDecay ? 0f : weightDecay);
+    FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
+    FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
+    FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector vEps = FloatVector.broadcast(S, eps);
+    FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
-      FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
-      if (decayFirst) {
-        pv = pv.mul(decayFactor);
-      }
-      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(l2));
-      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(grad.mul(keep1));
-      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(grad.mul(keep2).mul(grad));
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i).mul(vDecayFactor);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vL2));
+      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
+      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
       mv.intoArray(m, mOff + i);
       vv.intoArray(v, vOff + i);
-      FloatVector root = vv.sqrt();
-      FloatVector ratio = mv.div((torch ? root.div(sqrtBiasCorrection2) : root).add(eps));
-      pv = pv.sub(ratio.mul(stepScale));
-      if (decayAfter) {
-        pv = pv.sub(pv.mul(decayStep));
-      }
-      pv.intoArray(p, pOff + i);
+      pv = pv.sub(mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale));
+      pv.sub(pv.mul(vDecayStep), decayAfter).intoArray(p, pOff + i);
     }
     return bound;
   }
@@ -364,19 +379,23 @@ final class SpeciesOpsTemplate implements SpeciesOps {
   public int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
       float sqrtBiasCorrection2, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
       int outOff) {
-    boolean torch = convention == AdamConvention.TORCH;
-    float keep1 = 1f - beta1;
-    float keep2 = 1f - beta2;
+    // As adamStep: dividing by 1 is exact.
+    FloatVector vRootDivisor = FloatVector.broadcast(S,
+        convention == AdamConvention.TORCH ? sqrtBiasCorrection2 : 1f);
+    FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
+    FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
+    FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector vEps = FloatVector.broadcast(S, eps);
+    FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
-      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(beta1).add(grad.mul(keep1));
-      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(beta2).add(grad.mul(keep2).mul(grad));
+      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
+      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
       mv.intoArray(m, mOff + i);
       vv.intoArray(v, vOff + i);
-      FloatVector root = vv.sqrt();
-      FloatVector ratio = mv.div((torch ? root.div(sqrtBiasCorrection2) : root).add(eps));
-      ratio.mul(stepScale).intoArray(out, outOff + i);
+      mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
     }
     return bound;
   }
@@ -388,7 +407,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     for (int i = 0; i < bound; i += L) {
       FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
       // A compare and blend, not max(): NaN and -0 give +0, as the reference's x > 0 ? x : 0.
-      zero.blend(xv, xv.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
+      zero.blend(xv, xv.compare(VectorOperators.GT, zero)).intoArray(y, yOff + i);
     }
     return bound;
   }
@@ -398,7 +417,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     FloatVector zero = FloatVector.zero(S);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
-      VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
+      VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, zero);
       zero.blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
     }
     return bound;
