@@ -10,10 +10,17 @@ import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on the Vector API: a blocked, packed sgemm with a register-tiled micro-kernel (see {@code
- * SpeciesOpsTemplate}), split over threads for large shapes, and vector loops for the element-wise operations.
- * The element-wise loops compute the reference's bits; their tails, and the operations that are not vectorized
- * (Adafactor, softmax cross-entropy, which are dominated by their double-precision reductions), run the reference
- * loops inherited from {@link ReferenceKernels}.
+ * SpeciesOpsTemplate}), and vector loops for the element-wise operations, which compute the reference's bits (their
+ * tails run the reference loops). Adafactor and softmax cross-entropy stay on the inherited reference loops: their
+ * cost is in double-precision sums (and {@code Math.exp}) that must run in the reference's order to give its results.
+ *
+ * <p>An sgemm of at least {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds is split into blocks of whole tiles of
+ * C, run on the calling thread and on a shared pool of daemon threads; {@value #THREADS_PROPERTY} sets how many
+ * threads one call uses (default: the available processors). Every element of C is computed by the same code in the
+ * same order whatever the thread count, so results do not depend on it.
+ *
+ * <p>An application uses one width. Two widths in one JVM (as the tests do) give the same results, but the JIT may
+ * then compile some loops of the second width with boxed vectors: slower, and allocating.
  */
 public class VectorKernels extends ReferenceKernels {
   /** The system property that sets how many threads a large sgemm uses (default: available processors). */
@@ -37,9 +44,10 @@ public class VectorKernels extends ReferenceKernels {
       throw new IllegalArgumentException("threads=" + threads + " must be >= 1");
     }
     int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-    if (bits != 0 && (bits < 128 || bits > preferred)) {
+    if (bits != 0 && (bits < 128 || bits > preferred || Integer.bitCount(bits) != 1)) {
       throw new KernelUnavailableException("a " + bits + "-bit float vector is not native here (this JVM's"
-          + " preferred width is " + preferred + " bits); fix: ask for 128 to " + preferred + " bits, or 0");
+          + " preferred width is " + preferred + " bits); fix: ask for a power of two from 128 to " + preferred
+          + " bits, or 0");
     }
     this.species = bits == 0 ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_PREFERRED.withShape(
         VectorShape.forBitSize(bits));
@@ -73,11 +81,6 @@ public class VectorKernels extends ReferenceKernels {
     return ops.lanes();
   }
 
-  /** How many threads one sgemm uses at most. */
-  int threads() {
-    return threads;
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // sgemm
 
@@ -98,7 +101,7 @@ public class VectorKernels extends ReferenceKernels {
     boolean byRows = splitsRows(m, n);
     int unit = byRows ? ops.tileRows() : ops.tileCols();
     int extent = byRows ? m : n;
-    int tiles = (extent + unit - 1) / unit;
+    int tiles = tilesAlong(byRows, m, n);
     WorkerPool.run(parts, q -> {
       int from = Math.min(extent, tiles * q / parts * unit);
       int to = Math.min(extent, tiles * (q + 1) / parts * unit);
@@ -115,15 +118,17 @@ public class VectorKernels extends ReferenceKernels {
     if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS) {
       return 1;
     }
-    boolean byRows = splitsRows(m, n);
-    int unit = byRows ? ops.tileRows() : ops.tileCols();
-    int tiles = ((byRows ? m : n) + unit - 1) / unit;
-    return Math.max(1, Math.min(threads, tiles / 2));
+    return Math.max(1, Math.min(threads, tilesAlong(splitsRows(m, n), m, n) / 2));
   }
 
   /** Splits along the dimension with more tiles, so that each block keeps many. */
   private boolean splitsRows(int m, int n) {
     return (long) m * ops.tileCols() >= (long) n * ops.tileRows();
+  }
+
+  private int tilesAlong(boolean rows, int m, int n) {
+    int unit = rows ? ops.tileRows() : ops.tileCols();
+    return ((rows ? m : n) + unit - 1) / unit;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
