@@ -1,5 +1,6 @@
 package org.lrgrad.kernels.reference;
 
+import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Kernels;
 
@@ -57,11 +58,8 @@ public class ReferenceKernels extends Kernels {
   protected void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
       float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
       int gOff, float[] m, int mOff, float[] v, int vOff) {
-    double bc1 = 1.0 - Math.pow(beta1, step);
-    double bc2 = 1.0 - Math.pow(beta2, step);
-    float torchStepSize = (float) (lr / bc1);
-    float sqrtBc2 = (float) Math.sqrt(bc2);
-    float galoreStepSize = (float) (lr * Math.sqrt(bc2) / bc1);
+    float stepScale = AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step);
+    float sqrtBc2 = AdamBiasCorrection.sqrtBiasCorrection2(beta2, step);
     float l2 = decoupledWeightDecay ? 0f : weightDecay;
     for (int i = 0; i < len; i++) {
       if (decoupledWeightDecay && convention == AdamConvention.TORCH) {
@@ -73,9 +71,9 @@ public class ReferenceKernels extends Kernels {
       m[mOff + i] = mi;
       v[vOff + i] = vi;
       if (convention == AdamConvention.TORCH) {
-        p[pOff + i] -= torchStepSize * (mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
+        p[pOff + i] -= stepScale * (mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps));
       } else {
-        p[pOff + i] -= galoreStepSize * (mi / ((float) Math.sqrt(vi) + eps));
+        p[pOff + i] -= stepScale * (mi / ((float) Math.sqrt(vi) + eps));
         if (decoupledWeightDecay) {
           p[pOff + i] -= lr * weightDecay * p[pOff + i];
         }
@@ -87,11 +85,8 @@ public class ReferenceKernels extends Kernels {
   protected void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
       AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
       int outOff) {
-    double bc1 = 1.0 - Math.pow(beta1, step);
-    double bc2 = 1.0 - Math.pow(beta2, step);
-    float invBc1 = (float) (1.0 / bc1);
-    float sqrtBc2 = (float) Math.sqrt(bc2);
-    float galoreFactor = (float) (Math.sqrt(bc2) / bc1);
+    float scale = AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step);
+    float sqrtBc2 = AdamBiasCorrection.sqrtBiasCorrection2(beta2, step);
     for (int i = 0; i < len; i++) {
       float grad = g[gOff + i];
       float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
@@ -99,8 +94,8 @@ public class ReferenceKernels extends Kernels {
       m[mOff + i] = mi;
       v[vOff + i] = vi;
       out[outOff + i] = convention == AdamConvention.TORCH
-          ? invBc1 * (mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps))
-          : galoreFactor * (mi / ((float) Math.sqrt(vi) + eps));
+          ? scale * (mi / ((float) Math.sqrt(vi) / sqrtBc2 + eps))
+          : scale * (mi / ((float) Math.sqrt(vi) + eps));
     }
   }
 

@@ -1,0 +1,466 @@
+package org.lrgrad.kernels.vector;
+
+import java.lang.constant.ConstantDescs;
+import java.lang.invoke.MethodHandles;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.lrgrad.kernels.AdamConvention;
+
+/**
+ * The vector loops, written once for any float species. Never loaded as an ordinary class: {@link
+ * SpeciesOps#forSpecies} defines its bytes as a hidden class per species, whose class data becomes {@link #S}, a
+ * constant the JIT compiles to SIMD instructions. It refers to no nested class, since those would bind to this
+ * (never initialized) ordinary class instead of the hidden copy.
+ *
+ * <p>Element-wise loops use exactly the reference's operations in the reference's order (IEEE operations,
+ * correctly rounded per lane, no contraction into FMA), so they produce the reference's bits; the caller runs the
+ * reference loops on the tail.
+ *
+ * <p>Rules that keep the JIT from boxing vectors (which allocates on every call and is several times slower): no
+ * helper takes or returns a vector, and every vector operation sits in a method with a hot loop (a call the JIT does
+ * not inline boxes its vector arguments; code left to C1 boxes every operation); scalars are broadcast once before a
+ * loop, never combined with a vector inside it (with two species in one JVM, the JDK's shared scalar-operand paths
+ * see two vector classes, and C2 was measured boxing in the loops of the species compiled second).
+ */
+final class SpeciesOpsTemplate implements SpeciesOps {
+  private static final VectorSpecies<Float> S = speciesFromClassData();
+  private static final int L = S.length();
+
+  // sgemm: Goto/BLIS blocking. The micro-kernel keeps an MR×NR tile of C in 2·MR vector registers, plus two vectors
+  // of B and one broadcast of A. Six rows (15 registers) fit the 16 of AVX2; at 4 lanes, NEON's width, eight rows
+  // (19 registers) use the 32 of AArch64 (measured 12-16% faster than six on a 32-register x86 host; the extra rows
+  // are constant-folded away when MR = 6). A B panel (KC×NR) stays in L1 and is reused across the MC rows of an A
+  // block that stays in L2; a B block (KC×NC) is reused across A blocks.
+  private static final int MR = L == 4 ? 8 : 6;
+  private static final int NR = 2 * L;
+  private static final int KC = 256;
+  private static final int MC = 24 * MR;
+  private static final int NC = 128 * NR;
+  /** Up to this many NR-wide column panels, A is read in place instead of packed: it is not reused enough. */
+  private static final int STREAM_A_MAX_PANELS = 4;
+  /** B panels packed together for a single A block: reading B's rows in runs of this many panels. */
+  private static final int GROUP_PANELS = 8;
+  /** Depth blocks up to this deep sweep C by rows (see gemmBlock). */
+  private static final int SHALLOW_KC = 64;
+
+  @SuppressWarnings("unchecked")
+  private static VectorSpecies<Float> speciesFromClassData() {
+    VectorSpecies<Float> species;
+    try {
+      species = MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+    if (species == null) {
+      throw new IllegalStateException("SpeciesOpsTemplate is a template: define it through SpeciesOps.forSpecies");
+    }
+    return species;
+  }
+
+  @Override
+  public int lanes() {
+    return L;
+  }
+
+  @Override
+  public int tileRows() {
+    return MR;
+  }
+
+  @Override
+  public int tileCols() {
+    return NR;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // sgemm
+
+  @Override
+  public void gemmBlock(boolean transA, boolean transB, int rowFrom, int rowTo, int colFrom, int colTo, int k,
+      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+      int ldc) {
+    GemmWorkspace ws = GemmWorkspace.current();
+    // Equal depth blocks (k = 257 runs as 128 + 129, not 256 + 1): the split depends on k alone, so every element
+    // of C sums in the same order whatever block or thread computes it.
+    int kBlocks = (k + KC - 1) / KC;
+    int kcMax = (k + kBlocks - 1) / kBlocks;
+    boolean streamA = !transA && colTo - colFrom <= STREAM_A_MAX_PANELS * NR;
+    // A shallow product is bound by its stores to C: tiles then sweep C row block by row block, so that each row of
+    // C is written as one stream, over a B block packed once.
+    boolean shallow = kcMax <= SHALLOW_KC;
+    // Otherwise, with a single A block, B is packed a group of panels at a time, used while it is still in cache.
+    boolean packBBlock = shallow || rowTo - rowFrom > MC;
+    int groupCols = packBBlock ? NC : GROUP_PANELS * NR;
+    ws.tile = GemmWorkspace.atLeast(ws.tile, MR * NR);
+    if (!streamA) {
+      ws.a = GemmWorkspace.atLeast(ws.a, Math.min(MC, rowTo - rowFrom) * kcMax);
+    }
+    ws.b = GemmWorkspace.atLeast(ws.b, kcMax * roundUp(Math.min(groupCols, colTo - colFrom), NR));
+    float[] tile = ws.tile, aBlock = ws.a, bPacked = ws.b;
+    for (int jc = colFrom; jc < colTo; jc += NC) {
+      int nc = Math.min(NC, colTo - jc);
+      for (int kb = 0, pc = 0; kb < kBlocks; kb++) {
+        int kc = (k - pc) / (kBlocks - kb);
+        // Later depth blocks add to what the first one stored.
+        float blockBeta = pc == 0 ? beta : 1f;
+        if (packBBlock) {
+          packBPanels(transB, b, bOff, ldb, pc, kc, jc, nc, bPacked);
+        }
+        for (int ic = rowFrom; ic < rowTo; ic += MC) {
+          int mc = Math.min(MC, rowTo - ic);
+          // Row r of the A block: aSrc[aRow0 + r*aLd + p].
+          float[] aSrc = aBlock;
+          int aRow0 = 0, aLd = kc;
+          if (streamA) {
+            aSrc = a;
+            aRow0 = aOff + ic * lda + pc;
+            aLd = lda;
+          } else {
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, aBlock);
+          }
+          int cBlock = cOff + ic * ldc + jc;
+          if (shallow) {
+            for (int ir = 0; ir < mc; ir += MR) {
+              for (int jr = 0; jr < nc; jr += NR) {
+                microKernel(kc, aSrc, aRow0 + ir * aLd, aLd, Math.min(MR, mc - ir), bPacked, jr * kc, c,
+                    cBlock + ir * ldc + jr, ldc, Math.min(NR, nc - jr), alpha, blockBeta, tile);
+              }
+            }
+            continue;
+          }
+          for (int jg = 0; jg < nc; jg += groupCols) {
+            int gcols = Math.min(groupCols, nc - jg);
+            if (!packBBlock) {
+              packBPanels(transB, b, bOff, ldb, pc, kc, jc + jg, gcols, bPacked);
+            }
+            int bGroup = packBBlock ? jg * kc : 0;
+            for (int jr = 0; jr < gcols; jr += NR) {
+              for (int ir = 0; ir < mc; ir += MR) {
+                microKernel(kc, aSrc, aRow0 + ir * aLd, aLd, Math.min(MR, mc - ir), bPacked, bGroup + jr * kc, c,
+                    cBlock + ir * ldc + jg + jr, ldc, Math.min(NR, gcols - jr), alpha, blockBeta, tile);
+              }
+            }
+          }
+        }
+        pc += kc;
+      }
+    }
+  }
+
+  private static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+
+  /** op(A)[i0 : i0+mc, p0 : p0+kc] into dst, row-major with leading dimension kc. */
+  private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+      float[] dst) {
+    if (!transA) {
+      for (int i = 0; i < mc; i++) {
+        System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * kc, kc);
+      }
+      return;
+    }
+    // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously.
+    for (int p = 0; p < kc; p++) {
+      int src = aOff + (p0 + p) * lda + i0;
+      for (int i = 0; i < mc; i++) {
+        dst[i * kc + p] = a[src + i];
+      }
+    }
+  }
+
+  /**
+   * op(B)[p0 : p0+kc, j0 : j0+cols] into dst as consecutive kc×NR panels, each row-major; columns past {@code cols}
+   * in the last panel are zero, so the micro-kernel always runs a full tile. Stored B is read in its own order (rows
+   * of B, or of Bᵀ), so that every read continues the previous one.
+   */
+  private static void packBPanels(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
+      float[] dst) {
+    int whole = cols / NR * NR;
+    if (!transB) {
+      for (int p = 0, src = bOff + p0 * ldb + j0; p < kc; p++, src += ldb) {
+        for (int j = 0, d = p * NR; j < whole; j += NR, d += kc * NR) {
+          FloatVector.fromArray(S, b, src + j).intoArray(dst, d);
+          FloatVector.fromArray(S, b, src + j + L).intoArray(dst, d + L);
+        }
+        for (int j = whole, d = whole * kc + p * NR - whole; j < cols; j++) {
+          dst[d + j] = b[src + j];
+        }
+      }
+    } else {
+      // op(B)[p][j] = b[j*ldb + p]
+      for (int j = 0; j < cols; j++) {
+        int src = bOff + (j0 + j) * ldb + p0;
+        int d = (j / NR) * kc * NR + j % NR;
+        for (int p = 0; p < kc; p++) {
+          dst[d + p * NR] = b[src + p];
+        }
+      }
+    }
+    if (whole < cols) {
+      int d = whole * kc;
+      for (int p = 0; p < kc; p++) {
+        for (int j = cols - whole; j < NR; j++) {
+          dst[d + p * NR + j] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR and j < cols ≤ NR, over kc steps. A row r is at
+   * a[aRow + r*lda ...] (packed or in place); the B panel is kc×NR at b[bIdx]. β = 0 does not read C.
+   */
+  private static void microKernel(int kc, float[] a, int aRow, int lda, int rows, float[] b, int bIdx, float[] c,
+      int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
+    // Rows past the edge of A repeat its last row: the reads stay in bounds and their results are dropped.
+    int last = rows - 1;
+    int a0 = aRow;
+    int a1 = aRow + Math.min(1, last) * lda;
+    int a2 = aRow + Math.min(2, last) * lda;
+    int a3 = aRow + Math.min(3, last) * lda;
+    int a4 = aRow + Math.min(4, last) * lda;
+    int a5 = aRow + Math.min(5, last) * lda;
+    int a6 = aRow + Math.min(6, last) * lda;
+    int a7 = aRow + Math.min(7, last) * lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bIdx + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      if (MR == 8) {
+        x = FloatVector.broadcast(S, a[a6 + p]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, a[a7 + p]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+      }
+    }
+    // The tile goes through a buffer, stored here rather than in a helper: a helper taking vectors that the JIT does
+    // not inline would box them, and a small helper may stay compiled by C1, which boxes every vector operation.
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    if (MR == 8) {
+      c60.intoArray(tile, 6 * NR);
+      c61.intoArray(tile, 6 * NR + L);
+      c70.intoArray(tile, 7 * NR);
+      c71.intoArray(tile, 7 * NR + L);
+    }
+    // C ← α·tile + β·C; β = 0 does not read C.
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vb = FloatVector.broadcast(S, beta);
+    int whole = cols / L * L;
+    if (beta == 0f) {
+      for (int r = 0, t = 0, ij = cIdx; r < rows; r++, t += NR, ij += ldc) {
+        for (int j = 0; j < whole; j += L) {
+          FloatVector.fromArray(S, tile, t + j).mul(va).intoArray(c, ij + j);
+        }
+        // The last columns one by one: a masked store at the end of the array falls off the JIT's fast path (and
+        // allocates). The scalar form of the lanes' expression, so that every column rounds alike.
+        for (int j = whole; j < cols; j++) {
+          c[ij + j] = tile[t + j] * alpha;
+        }
+      }
+    } else {
+      for (int r = 0, t = 0, ij = cIdx; r < rows; r++, t += NR, ij += ldc) {
+        for (int j = 0; j < whole; j += L) {
+          FloatVector.fromArray(S, tile, t + j).fma(va, FloatVector.fromArray(S, c, ij + j).mul(vb))
+              .intoArray(c, ij + j);
+        }
+        for (int j = whole; j < cols; j++) {
+          c[ij + j] = Math.fma(tile[t + j], alpha, c[ij + j] * beta);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Element-wise
+
+  @Override
+  public int sgdStep(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+    FloatVector vLr = FloatVector.broadcast(S, lr);
+    FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
+      pv.sub(grad.mul(vLr)).intoArray(p, pOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int momentumStep(int len, boolean firstStep, float lr, float momentum, float dampening, boolean nesterov,
+      float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
+    FloatVector vLr = FloatVector.broadcast(S, lr);
+    FloatVector vMomentum = FloatVector.broadcast(S, momentum);
+    FloatVector vKeep = FloatVector.broadcast(S, 1f - dampening);
+    FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
+      FloatVector bv = firstStep ? grad
+          : FloatVector.fromArray(S, buf, bufOff + i).mul(vMomentum).add(grad.mul(vKeep));
+      bv.intoArray(buf, bufOff + i);
+      FloatVector update = nesterov ? grad.add(bv.mul(vMomentum)) : bv;
+      pv.sub(update.mul(vLr)).intoArray(p, pOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int adamStep(int len, float lr, float beta1, float beta2, float eps, float weightDecay,
+      boolean decoupledWeightDecay, AdamConvention convention, float stepScale, float sqrtBiasCorrection2,
+      float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+    boolean torch = convention == AdamConvention.TORCH;
+    // The convention's choices as factors and a mask: multiplying or dividing by 1 is exact, so the reference's bits
+    // are kept.
+    FloatVector vDecayFactor = FloatVector.broadcast(S, decoupledWeightDecay && torch ? 1f - lr * weightDecay : 1f);
+    FloatVector vRootDivisor = FloatVector.broadcast(S, torch ? sqrtBiasCorrection2 : 1f);
+    VectorMask<Float> decayAfter = S.maskAll(decoupledWeightDecay && !torch);
+    FloatVector vDecayStep = FloatVector.broadcast(S, lr * weightDecay);
+    FloatVector vL2 = FloatVector.broadcast(S, decoupledWeightDecay ? 0f : weightDecay);
+    FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
+    FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
+    FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector vEps = FloatVector.broadcast(S, eps);
+    FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i).mul(vDecayFactor);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vL2));
+      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
+      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
+      mv.intoArray(m, mOff + i);
+      vv.intoArray(v, vOff + i);
+      pv = pv.sub(mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale));
+      pv.sub(pv.mul(vDecayStep), decayAfter).intoArray(p, pOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
+      float sqrtBiasCorrection2, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
+      int outOff) {
+    // As adamStep: dividing by 1 is exact.
+    FloatVector vRootDivisor = FloatVector.broadcast(S,
+        convention == AdamConvention.TORCH ? sqrtBiasCorrection2 : 1f);
+    FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
+    FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
+    FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector vEps = FloatVector.broadcast(S, eps);
+    FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
+      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
+      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
+      mv.intoArray(m, mOff + i);
+      vv.intoArray(v, vOff + i);
+      mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int relu(int len, float[] x, int xOff, float[] y, int yOff) {
+    FloatVector zero = FloatVector.zero(S);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+      // A compare and blend, not max(): NaN and -0 give +0, as the reference's x > 0 ? x : 0.
+      zero.blend(xv, xv.compare(VectorOperators.GT, zero)).intoArray(y, yOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    FloatVector zero = FloatVector.zero(S);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, zero);
+      zero.blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int biasAdd(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+    int bound = S.loopBound(cols);
+    for (int r = 0; r < rows; r++) {
+      int row = yOff + r * ldy;
+      for (int j = 0; j < bound; j += L) {
+        FloatVector.fromArray(S, y, row + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(y, row + j);
+      }
+    }
+    return bound;
+  }
+
+  @Override
+  public int biasGradient(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
+    // Four column vectors per pass over the rows: four independent sums hide the add latency. Each column still
+    // sums its rows in order, as the reference does.
+    int wide = cols / (4 * L) * (4 * L);
+    for (int j = 0; j < wide; j += 4 * L) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+      for (int r = 0, idx = dyOff + j; r < rows; r++, idx += lddy) {
+        s0 = s0.add(FloatVector.fromArray(S, dy, idx));
+        s1 = s1.add(FloatVector.fromArray(S, dy, idx + L));
+        s2 = s2.add(FloatVector.fromArray(S, dy, idx + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, dy, idx + 3 * L));
+      }
+      s0.intoArray(db, dbOff + j);
+      s1.intoArray(db, dbOff + j + L);
+      s2.intoArray(db, dbOff + j + 2 * L);
+      s3.intoArray(db, dbOff + j + 3 * L);
+    }
+    int bound = S.loopBound(cols);
+    for (int j = wide; j < bound; j += L) {
+      FloatVector s = FloatVector.zero(S);
+      for (int r = 0, idx = dyOff + j; r < rows; r++, idx += lddy) {
+        s = s.add(FloatVector.fromArray(S, dy, idx));
+      }
+      s.intoArray(db, dbOff + j);
+    }
+    return bound;
+  }
+}

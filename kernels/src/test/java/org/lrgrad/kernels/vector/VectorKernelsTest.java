@@ -1,0 +1,250 @@
+package org.lrgrad.kernels.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.lrgrad.kernels.AdamConvention;
+import org.lrgrad.kernels.KernelProvider;
+import org.lrgrad.kernels.KernelUnavailableException;
+import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.testing.Implementations;
+import org.lrgrad.kernels.testing.Matrix;
+import org.lrgrad.kernels.testing.Tolerance;
+
+/**
+ * What is particular to the Vector API kernels: the species really used, sgemm's thread split and blocking, the
+ * reference's exact bits in the element-wise loops, and steady-state calls that allocate nothing. The contract's
+ * operations themselves are tested over every implementation elsewhere.
+ */
+class VectorKernelsTest {
+  /**
+   * VectorKernels is compiled into the jar's Java 25 layer (META-INF/versions/25), which surefire puts on the class
+   * path at run time but javac does not see when it compiles the tests; so it is reached by reflection, from its own
+   * package (the constructor with a thread count and sgemmParts are package-private).
+   */
+  private static final String VECTOR_KERNELS = "org.lrgrad.kernels.vector.VectorKernels";
+
+  static Kernels vectorKernels(int bits, int threads) throws KernelUnavailableException {
+    try {
+      Constructor<?> constructor = Class.forName(VECTOR_KERNELS).getDeclaredConstructor(int.class, int.class);
+      return (Kernels) constructor.newInstance(bits, threads);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof KernelUnavailableException) {
+        throw (KernelUnavailableException) e.getCause();
+      }
+      throw new AssertionError(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static int lanes(Kernels kernels) throws ReflectiveOperationException {
+    return (Integer) Class.forName(VECTOR_KERNELS).getMethod("lanes").invoke(kernels);
+  }
+
+  private static int sgemmParts(Kernels kernels, int m, int n, int k) throws ReflectiveOperationException {
+    return (Integer) Class.forName(VECTOR_KERNELS).getDeclaredMethod("sgemmParts", int.class, int.class, int.class)
+        .invoke(kernels, m, n, k);
+  }
+
+  /** The widths the provider offers: the JVM's preferred one (0) and NEON's (128). */
+  private static final int[] WIDTHS = {0, 128};
+
+  @Test
+  void speciesHaveTheRequestedLanes() throws Exception {
+    assertEquals(4, lanes(vectorKernels(128, 1)), "128-bit kernels must run on 4 float lanes");
+    assertEquals(FloatVector.SPECIES_PREFERRED.length(), lanes(vectorKernels(0, 1)));
+    Kernels narrow = KernelProvider.get("vector-128");
+    assertEquals(VECTOR_KERNELS, narrow.getClass().getName());
+    assertEquals(4, lanes(narrow), "the provider's vector-128 lanes");
+  }
+
+  @Test
+  void widthsTheHardwareLacksAreUnavailable() {
+    int tooWide = 2 * FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    KernelUnavailableException e = assertThrows(KernelUnavailableException.class, () -> vectorKernels(tooWide, 1));
+    assertTrue(e.getMessage().contains(tooWide + "-bit"), e.getMessage());
+  }
+
+  /**
+   * Shapes above the parallel threshold, odd edges everywhere: split by rows with two depth blocks, by columns with a
+   * single A block (B packed by groups of panels), by rows with a shallow depth (C swept by rows).
+   */
+  private static final int[][] PARALLEL_SHAPES = {{301, 157, 263}, {37, 1203, 190}, {501, 403, 40}};
+
+  @ParameterizedTest(name = "bits={0}")
+  @ValueSource(ints = {0, 128})
+  void sgemmGivesTheSameBitsOnOneAndTwoThreads(int bits) throws Exception {
+    Kernels one = vectorKernels(bits, 1);
+    Kernels two = vectorKernels(bits, 2);
+    Random rnd = new Random(5);
+    for (int[] s : PARALLEL_SHAPES) {
+      int m = s[0], n = s[1], k = s[2];
+      assertEquals(2, sgemmParts(two, m, n, k), "the 2-thread kernels must split " + m + "x" + n + "x" + k);
+      for (int t = 0; t < 4; t++) {
+        boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+        Matrix a = ta ? Matrix.random(rnd, k, m, 3, 2) : Matrix.random(rnd, m, k, 3, 2);
+        Matrix b = tb ? Matrix.random(rnd, n, k, 1, 5) : Matrix.random(rnd, k, n, 1, 5);
+        Matrix c1 = Matrix.random(rnd, m, n, 2, 3);
+        Matrix c2 = c1.copy();
+        one.sgemm(ta, tb, m, n, k, 0.75f, a.data, a.off, a.ld, b.data, b.off, b.ld, -1.5f, c1.data, c1.off, c1.ld);
+        two.sgemm(ta, tb, m, n, k, 0.75f, a.data, a.off, a.ld, b.data, b.off, b.ld, -1.5f, c2.data, c2.off, c2.ld);
+        String context = one + " " + m + "x" + n + "x" + k + " transA=" + ta + " transB=" + tb;
+        assertArrayEquals(c1.data, c2.data, context + ": 1 vs 2 threads");
+        c2.assertCanariesIntact(context + " C");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "bits={0}")
+  @ValueSource(ints = {0, 128})
+  void sgemmCrossesEveryCacheBlock(int bits) throws Exception {
+    // One thread: a split would cut the column block.
+    Kernels kernels = vectorKernels(bits, 1);
+    Random rnd = new Random(9);
+    // n past the column block (128 panels), k past two depth blocks, m past one row block (24 tiles).
+    int[][] shapes = {{13, 128 * 2 * lanes(kernels) + 37, 601}, {151, 41, 515}};
+    for (int[] s : shapes) {
+      int m = s[0], n = s[1], k = s[2];
+      Matrix a = Matrix.random(rnd, m, k, 1, 1);
+      Matrix b = Matrix.random(rnd, k, n, 2, 3);
+      Matrix c = Matrix.filled(m, n, 1, 2, Float.NaN);
+      kernels.sgemm(false, false, m, n, k, 1f, a.data, a.off, a.ld, b.data, b.off, b.ld, 0f, c.data, c.off, c.ld);
+      double[] want = new double[m * n], bound = new double[m * n];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0, abs = 0;
+          for (int p = 0; p < k; p++) {
+            double t = (double) a.get(i, p) * b.get(p, j);
+            sum += t;
+            abs += Math.abs(t);
+          }
+          want[i * n + j] = sum;
+          bound[i * n + j] = Tolerance.forDot(k, abs);
+        }
+      }
+      String context = kernels + " sgemm " + m + "x" + n + "x" + k;
+      Tolerance.assertClose(context, c, want, bound);
+      c.assertCanariesIntact(context + " C");
+    }
+  }
+
+  /** Lengths around the vector widths, for the loops' tails. */
+  private static final int[] LENGTHS = {0, 1, 3, 4, 5, 8, 15, 16, 17, 31, 33, 64, 67, 1000};
+
+  /**
+   * The element-wise loops claim the reference's exact bits (same operations, same order), tails included. Large
+   * factors, so that a reordered or fused operation changes some roundings.
+   */
+  @Test
+  void elementWiseOpsGiveTheReferenceBits() throws KernelUnavailableException {
+    Kernels reference = Implementations.reference();
+    for (int bits : WIDTHS) {
+      Kernels vector = vectorKernels(bits, 1);
+      Random rnd = new Random(13);
+      for (int len : LENGTHS) {
+        float[] g = values(rnd, len, -2f, 2f), p = values(rnd, len, -1f, 1f), buf = values(rnd, len, -1f, 1f);
+        float[] m = values(rnd, len, -0.5f, 0.5f), v = values(rnd, len, 0f, 0.3f);
+        String at = vector + " len=" + len;
+        assertSameBits(at + " sgdStep", reference, vector, (k, s) -> k.sgdStep(len, 0.3f, 0.7f, s[0], 0, s[1], 0),
+            p, g);
+        for (int step : new int[] {1, 3}) {
+          for (boolean nesterov : new boolean[] {false, true}) {
+            float dampening = nesterov ? 0f : 0.2f;
+            assertSameBits(at + " momentumStep step=" + step + " nesterov=" + nesterov, reference, vector,
+                (k, s) -> k.momentumStep(len, step, 0.3f, 0.9f, dampening, nesterov, 0.6f, s[0], 0, s[1], 0, s[2], 0),
+                p, g, buf);
+          }
+        }
+        for (AdamConvention convention : AdamConvention.values()) {
+          for (boolean decoupled : new boolean[] {false, true}) {
+            assertSameBits(at + " adamStep " + convention + " decoupled=" + decoupled, reference, vector,
+                (k, s) -> k.adamStep(len, 7, 0.1f, 0.9f, 0.999f, 1e-3f, 0.7f, decoupled, convention, s[0], 0, s[1],
+                    0, s[2], 0, s[3], 0), p, g, m, v);
+          }
+          // out = g: the aliasing the contract allows.
+          assertSameBits(at + " adamDirection " + convention, reference, vector,
+              (k, s) -> k.adamDirection(len, 4, 0.9f, 0.99f, 1e-6f, convention, s[0], 0, s[1], 0, s[2], 0, s[0], 0),
+              g, m, v);
+        }
+        float[] signed = values(rnd, len, -1f, 1f);
+        if (len > 2) {
+          signed[0] = -0f;
+          signed[1] = Float.NaN;
+          signed[2] = 0f;
+        }
+        assertSameBits(at + " relu in place", reference, vector, (k, s) -> k.relu(len, s[0], 0, s[0], 0), signed);
+        assertSameBits(at + " reluBackward in place", reference, vector,
+            (k, s) -> k.reluBackward(len, s[0], 0, s[1], 0, s[1], 0), signed, g);
+        int rows = 3, cols = len, ld = len + 2;
+        float[] y = values(rnd, rows * ld, -1f, 1f), bias = values(rnd, len, -1f, 1f), db = new float[len];
+        assertSameBits(at + " biasAdd", reference, vector, (k, s) -> k.biasAdd(rows, cols, s[0], 0, s[1], 0, ld),
+            bias, y);
+        assertSameBits(at + " biasGradient", reference, vector,
+            (k, s) -> k.biasGradient(rows, cols, s[0], 0, ld, s[1], 0), y, db);
+      }
+    }
+  }
+
+  private interface Op {
+    void run(Kernels kernels, float[][] state);
+  }
+
+  static float[] values(Random rnd, int len, float lo, float hi) {
+    float[] x = new float[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = lo + rnd.nextFloat() * (hi - lo);
+    }
+    return x;
+  }
+
+  /** Runs op on copies of state with both kernels and compares every array bit for bit. */
+  private static void assertSameBits(String what, Kernels reference, Kernels vector, Op op, float[]... state) {
+    float[][] want = new float[state.length][], got = new float[state.length][];
+    for (int i = 0; i < state.length; i++) {
+      want[i] = state[i].clone();
+      got[i] = state[i].clone();
+    }
+    op.run(reference, want);
+    op.run(vector, got);
+    for (int i = 0; i < state.length; i++) {
+      for (int j = 0; j < want[i].length; j++) {
+        if (Float.floatToRawIntBits(want[i][j]) != Float.floatToRawIntBits(got[i][j])) {
+          throw new AssertionError(what + ": array " + i + " index " + j + " reference " + want[i][j] + " vector "
+              + got[i][j]);
+        }
+      }
+    }
+  }
+
+  /**
+   * After warm-up, single-threaded calls allocate nothing on the heap. Each width is measured in a JVM of its own, as
+   * an application uses one implementation: with two widths in one JVM the JDK's shared vector classes see two
+   * vector types, and the JIT has been seen boxing vectors in loops compiled for the second one (see
+   * SpeciesOpsTemplate), which says nothing about this code.
+   */
+  @ParameterizedTest(name = "bits={0}")
+  @ValueSource(ints = {0, 128})
+  void steadyStateCallsAllocateNothing(int bits) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process probe = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), AllocationProbe.class.getName(), Integer.toString(bits))
+        .redirectErrorStream(true).start();
+    String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(probe.waitFor(5, TimeUnit.MINUTES), "the probe did not finish: " + output);
+    assertEquals(0, probe.exitValue(), output);
+    assertTrue(output.contains(AllocationProbe.RESULT + "0 "), "bits=" + bits + ": " + output);
+  }
+}
