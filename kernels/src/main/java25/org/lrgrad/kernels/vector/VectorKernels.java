@@ -3,24 +3,21 @@ package org.lrgrad.kernels.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import org.lrgrad.kernels.AdamBiasCorrection;
-import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.KernelUnavailableException;
 import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on the Vector API: a blocked, packed sgemm with a register-tiled micro-kernel (see {@code
- * SpeciesOpsTemplate}), and vector loops for the element-wise operations, which compute the reference's bits (their
- * tails run the reference loops). Adafactor and softmax cross-entropy stay on the inherited reference loops: their
- * cost is in double-precision sums (and {@code Math.exp}) that must run in the reference's order to give its results.
+ * SpeciesOpsTemplate}); every operation built on sgemm (the low-rank family, the linear algebra) runs on it. The
+ * element-wise operations run the inherited reference loops, which C2 auto-vectorizes: Vector API versions of them
+ * were written, but allocated boxed vectors when two widths shared a JVM (as the tests do), so they were left out
+ * until they pass the no-allocation tests.
  *
  * <p>An sgemm of at least {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds is split into blocks of whole tiles of
  * C, run on the calling thread and on a shared pool of daemon threads; {@value #THREADS_PROPERTY} sets how many
  * threads one call uses (default: the available processors). Every element of C is computed by the same code in the
  * same order whatever the thread count, so results do not depend on it.
  *
- * <p>An application uses one width. Two widths in one JVM (as the tests do) give the same results, but the JIT may
- * then compile some loops of the second width with boxed vectors: slower, and allocating.
  */
 public class VectorKernels extends ReferenceKernels {
   /** The system property that sets how many threads a large sgemm uses (default: available processors). */
@@ -129,85 +126,5 @@ public class VectorKernels extends ReferenceKernels {
   private int tilesAlong(boolean rows, int m, int n) {
     int unit = rows ? ops.tileRows() : ops.tileCols();
     return ((rows ? m : n) + unit - 1) / unit;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Element-wise: the vector loops, then the reference on the remainder.
-
-  @Override
-  protected void sgdStepUnchecked(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
-    int done = ops.sgdStep(len, lr, weightDecay, p, pOff, g, gOff);
-    if (done < len) {
-      super.sgdStepUnchecked(len - done, lr, weightDecay, p, pOff + done, g, gOff + done);
-    }
-  }
-
-  @Override
-  protected void momentumStepUnchecked(int len, int step, float lr, float momentum, float dampening,
-      boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
-    int done = ops.momentumStep(len, step == 1, lr, momentum, dampening, nesterov, weightDecay, p, pOff, g, gOff,
-        buf, bufOff);
-    if (done < len) {
-      super.momentumStepUnchecked(len - done, step, lr, momentum, dampening, nesterov, weightDecay, p, pOff + done,
-          g, gOff + done, buf, bufOff + done);
-    }
-  }
-
-  @Override
-  protected void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
-      float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
-      int gOff, float[] m, int mOff, float[] v, int vOff) {
-    int done = ops.adamStep(len, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, convention,
-        AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step),
-        AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), p, pOff, g, gOff, m, mOff, v, vOff);
-    if (done < len) {
-      super.adamStepUnchecked(len - done, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay,
-          convention, p, pOff + done, g, gOff + done, m, mOff + done, v, vOff + done);
-    }
-  }
-
-  @Override
-  protected void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
-      AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
-      int outOff) {
-    int done = ops.adamDirection(len, beta1, beta2, eps, convention,
-        AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step),
-        AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), g, gOff, m, mOff, v, vOff, out, outOff);
-    if (done < len) {
-      super.adamDirectionUnchecked(len - done, step, beta1, beta2, eps, convention, g, gOff + done, m, mOff + done,
-          v, vOff + done, out, outOff + done);
-    }
-  }
-
-  @Override
-  protected void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff) {
-    int done = ops.relu(len, x, xOff, y, yOff);
-    if (done < len) {
-      super.reluUnchecked(len - done, x, xOff + done, y, yOff + done);
-    }
-  }
-
-  @Override
-  protected void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-    int done = ops.reluBackward(len, x, xOff, dy, dyOff, dx, dxOff);
-    if (done < len) {
-      super.reluBackwardUnchecked(len - done, x, xOff + done, dy, dyOff + done, dx, dxOff + done);
-    }
-  }
-
-  @Override
-  protected void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
-    int done = ops.biasAdd(rows, cols, bias, biasOff, y, yOff, ldy);
-    if (done < cols) {
-      super.biasAddUnchecked(rows, cols - done, bias, biasOff + done, y, yOff + done, ldy);
-    }
-  }
-
-  @Override
-  protected void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
-    int done = ops.biasGradient(rows, cols, dy, dyOff, lddy, db, dbOff);
-    if (done < cols) {
-      super.biasGradientUnchecked(rows, cols - done, dy, dyOff + done, lddy, db, dbOff + done);
-    }
   }
 }
