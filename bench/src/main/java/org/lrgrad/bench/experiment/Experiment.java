@@ -58,18 +58,19 @@ public final class Experiment implements Callable<Integer> {
       description = "mlp, lstm or both (default: ${DEFAULT-VALUE})")
   private ModelChoice model;
 
-  @Option(names = "--rank", defaultValue = "64", description = "r of LRG, GaLore and LoRA (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rank", paramLabel = "R", defaultValue = "64",
+      description = "r of LRG, GaLore and LoRA (default: ${DEFAULT-VALUE})")
   private int rank;
 
-  @Option(names = "--steps", defaultValue = "150",
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "150",
       description = "personalization steps per method (default: ${DEFAULT-VALUE})")
   private int steps;
 
-  @Option(names = "--pretrain-steps", defaultValue = "400",
+  @Option(names = "--pretrain-steps", paramLabel = "N", defaultValue = "400",
       description = "Adam steps on the population's images first (default: ${DEFAULT-VALUE})")
   private int pretrainSteps;
 
-  @Option(names = "--seed", defaultValue = "1",
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
       description = "the user, the initial weights and the batch order (default: ${DEFAULT-VALUE})")
   private long seed;
 
@@ -83,14 +84,15 @@ public final class Experiment implements Callable<Integer> {
           + " or -Dlrgrad.kernels)")
   private String kernels;
 
-  @Option(names = "--batch", defaultValue = "32", description = "samples per step (default: ${DEFAULT-VALUE})")
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "32",
+      description = "samples per step (default: ${DEFAULT-VALUE})")
   private int batch;
 
-  @Option(names = "--mlp-hidden", defaultValue = "1024",
+  @Option(names = "--mlp-hidden", paramLabel = "H", defaultValue = "1024",
       description = "the MLP's hidden widths (default: ${DEFAULT-VALUE})")
   private int mlpHidden;
 
-  @Option(names = "--lstm-hidden", defaultValue = "256",
+  @Option(names = "--lstm-hidden", paramLabel = "H", defaultValue = "256",
       description = "the LSTM's hidden size (default: ${DEFAULT-VALUE})")
   private int lstmHidden;
 

@@ -9,7 +9,7 @@ import org.lrgrad.train.Sequential;
 /** The two models of the study: both read a rows × cols image and output one logit per class. */
 enum ModelKind {
   /** rows·cols → hidden → hidden → classes with ReLU: the seed's "weight matrices in the order of thousands". */
-  MLP("mlp", 1024) {
+  MLP("mlp") {
     @Override
     Sequential build(int rows, int cols, int hidden, int classes) {
       return new Sequential(new Linear(rows * cols, hidden), new Relu(), new Linear(hidden, hidden), new Relu(),
@@ -26,7 +26,7 @@ enum ModelKind {
    * An LSTM reading the image row by row (rows steps of cols pixels), then a dense layer on its last hidden state:
    * the seed's speech models are LSTMs, whose gate matrices (4·hidden rows) are the large ones.
    */
-  LSTM("lstm", 256) {
+  LSTM("lstm") {
     @Override
     Sequential build(int rows, int cols, int hidden, int classes) {
       return new Sequential(new Lstm(cols, hidden, rows), new Linear(hidden, classes));
@@ -39,13 +39,11 @@ enum ModelKind {
     }
   };
 
-  /** The name on the command line and in the JSON report. */
+  /** The name in the JSON report, as {@code --model} spells it. */
   final String id;
-  final int defaultHidden;
 
-  ModelKind(String id, int defaultHidden) {
+  ModelKind(String id) {
     this.id = id;
-    this.defaultHidden = defaultHidden;
   }
 
   /** A new, untrained model for images of rows × cols pixels. */
