@@ -12,13 +12,14 @@ import org.lrgrad.train.Sgd;
  * learning rates come from {@link #defaultLearningRate} and the grid {@link #sweepGrid()} that chose them.
  */
 enum Method {
-  // Default learning rates (MLP, LSTM): see defaultLearningRate.
-  SGD("sgd", "SGD", 0.1f, 0.1f, 0.01f, 0.03f, 0.1f, 0.3f, 1f),
-  MOMENTUM("momentum", "Momentum", 0.01f, 0.01f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f),
-  ADAM("adam", "Adam", 3e-4f, 1e-3f, 3e-5f, 1e-4f, 3e-4f, 1e-3f, 3e-3f),
-  LRG("lrg", "LRG-Adam", 3e-3f, 3e-3f, 3e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f),
-  GALORE("galore", "GaLore-Adam", 3e-3f, 3e-3f, 3e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f),
-  LORA("lora", "LoRA-Adam", 1e-3f, 1e-3f, 1e-4f, 3e-4f, 1e-3f, 3e-3f, 1e-2f);
+  // The default learning rates for the MLP and the LSTM, then the grid --sweep chose them from (see
+  // defaultLearningRate).
+  SGD("sgd", "SGD", 0.3f, 0.03f, 0.01f, 0.03f, 0.1f, 0.3f, 1f),
+  MOMENTUM("momentum", "Momentum", 0.01f, 0.003f, 0.001f, 0.003f, 0.01f, 0.03f, 0.1f),
+  ADAM("adam", "Adam", 3e-4f, 1e-4f, 3e-5f, 1e-4f, 3e-4f, 1e-3f, 3e-3f),
+  LRG("lrg", "LRG-Adam", 3e-3f, 1e-3f, 3e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f),
+  GALORE("galore", "GaLore-Adam", 3e-3f, 1e-3f, 3e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f),
+  LORA("lora", "LoRA-Adam", 1e-3f, 3e-4f, 1e-4f, 3e-4f, 1e-3f, 3e-3f, 1e-2f);
 
   /** Momentum's μ (PyTorch semantics, dampening 0, no Nesterov), the value most SGD recipes use. */
   static final float MOMENTUM_COEFFICIENT = 0.9f;
@@ -44,11 +45,6 @@ enum Method {
     return sweepGrid.clone();
   }
 
-  /** Whether the method keeps weights (or their updates) in a rank-r form: LRG, GaLore, LoRA. */
-  boolean isLowRank() {
-    return this == LRG || this == GALORE || this == LORA;
-  }
-
   /** The optimizer with learning rate {@code lr} and the study's low-rank settings. */
   Optimizer optimizer(float lr, Settings settings) {
     switch (this) {
@@ -72,9 +68,9 @@ enum Method {
   }
 
   /**
-   * The learning rate used unless {@code --lr} overrides it: the best of {@link #sweepGrid()} on a held-out slice of
-   * the user's training images (never the user's test images), as {@code --sweep} measures it with the default
-   * settings; see bench/README.md for the run that chose these.
+   * The learning rate used unless {@code --lr} overrides it: the rate of {@link #sweepGrid()} with the lowest loss on
+   * a held-out fifth of the user's training images (never the user's test images), as {@code --sweep} measured it
+   * with the default settings; bench/README.md shows that run.
    */
   float defaultLearningRate(ModelKind model) {
     return model == ModelKind.MLP ? mlpLearningRate : lstmLearningRate;
