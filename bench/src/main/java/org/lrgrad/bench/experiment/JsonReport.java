@@ -1,6 +1,9 @@
 package org.lrgrad.bench.experiment;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +76,7 @@ final class JsonReport {
     pretraining.put("seconds", base.seconds());
     pretraining.put("populationTestAccuracy", base.population().accuracy());
     pretraining.put("userTestAccuracy", base.user().accuracy());
-    pretraining.put("losses", finiteOrNull(base.losses()));
+    pretraining.put("losses", boxed(base.losses()));
     m.put("pretraining", pretraining);
     List<Object> runs = new ArrayList<>();
     for (Run run : result.runs()) {
@@ -115,22 +118,28 @@ final class JsonReport {
     m.put("skippedSteps", run.skippedSteps());
     m.put("trainSeconds", run.trainSeconds());
     m.put("stepsPerSecond", run.stepsPerSecond());
-    m.put("losses", finiteOrNull(run.losses()));
+    m.put("losses", boxed(run.losses()));
     return m;
   }
 
-  /** JSON has no NaN or infinity: a loss that was not finite (its step was skipped) is written as null. */
-  private static List<Float> finiteOrNull(float[] values) {
+  private static List<Float> boxed(float[] values) {
     List<Float> list = new ArrayList<>(values.length);
     for (float v : values) {
-      list.add(Float.isFinite(v) ? v : null);
+      list.add(v);
     }
     return list;
   }
 
   static void write(Map<String, Object> report, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(report, w);
+      // JSON has no NaN or infinity: a figure that is not finite (a skipped step's loss, the loss of a model whose
+      // weights overflowed) is written as null.
+      new GsonBuilder().setPrettyPrinting().serializeNulls()
+          .registerTypeAdapter(Double.class, (JsonSerializer<Double>) (v, type, context) ->
+              Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE)
+          .registerTypeAdapter(Float.class, (JsonSerializer<Float>) (v, type, context) ->
+              Float.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE)
+          .create().toJson(report, w);
       w.write(System.lineSeparator());
     }
   }

@@ -77,6 +77,12 @@ final class Report {
           String.format(Locale.ROOT, "%.1f", run.stepsPerSecond()));
     }
     table.lines("  ").forEach(out::println);
+    for (Run run : result.runs()) {
+      if (run.skippedSteps() > 0) {
+        out.printf(Locale.ROOT, "  %s skipped %d of its %d steps (a non-finite loss or gradient; Trainer's policy)%n",
+            run.method().label, run.skippedSteps(), run.steps());
+      }
+    }
     out.println();
     String[] header = new String[MemoryTag.values().length + 2];
     header[0] = "memory (MiB)";

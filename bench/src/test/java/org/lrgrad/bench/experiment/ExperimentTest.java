@@ -201,6 +201,27 @@ class ExperimentTest {
     assertTrue(sweep.out().contains("chosen for MLP: --lr sgd="), sweep.out());
   }
 
+  /**
+   * A learning rate that blows the weights up makes the losses non-finite: the trainer skips those steps, the table
+   * says so, and the JSON stays valid (a non-finite loss is written as null).
+   */
+  @Test
+  void skippedStepsAreReportedAndNonFiniteLossesWrittenAsNull() throws IOException {
+    Path report = dir.resolve("diverged.json");
+    Outcome o = run("--model", "mlp", "--mlp-hidden", "16", "--pretrain-steps", "5", "--steps", "4", "--batch", "8",
+        "--rank", "2", "--lr", "sgd=1e30", "--progress", "none", "--json", report.toString());
+    assertEquals(0, o.status(), o.err() + o.out());
+    JsonObject sgd;
+    try (Reader r = Files.newBufferedReader(report, StandardCharsets.UTF_8)) {
+      sgd = JsonParser.parseReader(r).getAsJsonObject().getAsJsonArray("models").get(0).getAsJsonObject()
+          .getAsJsonArray("runs").get(0).getAsJsonObject();
+    }
+    long skipped = sgd.get("skippedSteps").getAsLong();
+    assertTrue(skipped > 0, "SGD at lr 1e30 skipped no step");
+    assertTrue(o.out().contains("SGD skipped " + skipped + " of its 4 steps"), o.out());
+    assertTrue(sgd.getAsJsonArray("losses").asList().stream().anyMatch(JsonElement::isJsonNull), sgd.toString());
+  }
+
   @Test
   void badOptionsAreRefusedWithTheReasonAndExitStatus2() {
     assertRefused(2, "--model", "cnn");
