@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -146,7 +147,12 @@ public final class Experiment implements Callable<Integer> {
         .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
         .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
         .setExecutionExceptionHandler((e, line, parsed) -> {
-          line.getErr().println("error: " + e.getMessage());
+          // Bad data or a failed write has a message for the user; anything else is a bug, shown whole.
+          if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            line.getErr().println("error: " + e.getMessage());
+          } else {
+            e.printStackTrace(line.getErr());
+          }
           return 1;
         });
     return cli.execute(args);
@@ -161,6 +167,13 @@ public final class Experiment implements Callable<Integer> {
     positive("--update-interval", updateInterval);
     if (sweep && (json != null || chart != null)) {
       throw usage("--json and --chart report the experiment; --sweep prints its table only");
+    }
+    // A long run must not end in a folder that is not there.
+    for (Path file : new Path[] {json, chart}) {
+      Path folder = file == null ? null : file.toAbsolutePath().getParent();
+      if (folder != null && !Files.isDirectory(folder)) {
+        throw usage("cannot write " + file + ": the folder " + folder + " does not exist");
+      }
     }
     if (pretrainSteps < 0) {
       throw usage("--pretrain-steps=" + pretrainSteps + " must be >= 0");
@@ -217,7 +230,7 @@ public final class Experiment implements Callable<Integer> {
         arguments, k.name(), Machine.current(), loadAtStart, dataset.origin(), describeUser(split));
     Report.header(out, context, settings);
     long totalSteps = sweep ? Sweep.totalSteps(settings)
-        : (long) settings.models().size() * (settings.pretrainSteps() + (long) Method.values().length * steps);
+        : settings.models().size() * (settings.pretrainSteps() + (long) Method.values().length * settings.steps());
     List<ModelResult> results = new ArrayList<>();
     try (Progress bar = Progress.create(progress, totalSteps, err)) {
       Study study = new Study(settings, k, bar);
@@ -231,8 +244,9 @@ public final class Experiment implements Callable<Integer> {
     }
     List<List<Verdict>> verdicts = new ArrayList<>();
     for (ModelResult result : results) {
-      verdicts.add(Claims.check(result));
-      Report.model(out, result, verdicts.get(verdicts.size() - 1));
+      List<Verdict> modelVerdicts = Claims.check(result);
+      verdicts.add(modelVerdicts);
+      Report.model(out, result, modelVerdicts);
     }
     double seconds = (System.nanoTime() - start) * 1e-9;
     double loadAtEnd = Machine.loadAverage();

@@ -231,6 +231,9 @@ class ExperimentTest {
     assertRefused(2, "must be a finite rate > 0", "--lr", "adam=-1");
     assertRefused(2, "unknown kernels 'nope'", "--kernels", "nope");
     assertRefused(2, "--sweep prints its table only", "--sweep", "--json", "sweep.json");
+    Path nowhere = dir.resolve("missing-folder").resolve("report.json");
+    assertRefused(2, "cannot write " + nowhere + ": the folder " + nowhere.getParent() + " does not exist", "--json",
+        nowhere.toString());
   }
 
   @Test
