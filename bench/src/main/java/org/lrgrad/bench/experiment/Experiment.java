@@ -232,15 +232,20 @@ public final class Experiment implements Callable<Integer> {
     long totalSteps = sweep ? Sweep.totalSteps(settings)
         : settings.models().size() * (settings.pretrainSteps() + (long) Method.values().length * settings.steps());
     List<ModelResult> results = new ArrayList<>();
+    List<String> sweepTable = null;
     try (Progress bar = Progress.create(progress, totalSteps, err)) {
       Study study = new Study(settings, k, bar);
       if (sweep) {
-        Sweep.run(study, settings, split, out);
-        return 0;
+        sweepTable = Sweep.run(study, settings, split);
+      } else {
+        for (ModelKind m : settings.models()) {
+          results.add(study.run(m, split));
+        }
       }
-      for (ModelKind m : settings.models()) {
-        results.add(study.run(m, split));
-      }
+    }
+    if (sweepTable != null) {
+      sweepTable.forEach(out::println);
+      return 0;
     }
     List<List<Verdict>> verdicts = new ArrayList<>();
     for (ModelResult result : results) {

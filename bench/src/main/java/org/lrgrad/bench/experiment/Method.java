@@ -55,13 +55,15 @@ enum Method {
       case ADAM:
         return Adam.adam(lr);
       case LRG:
-        return LowRankAdam.lrg(lr, settings.rank()).updateInterval(settings.updateInterval());
+        return LowRankAdam.lrg(lr, settings.rank()).updateInterval(settings.updateInterval())
+            .scale(Settings.LOW_RANK_SCALE);
       case GALORE:
-        LowRankAdam galore = LowRankAdam.galore(lr, settings.rank()).updateInterval(settings.updateInterval());
+        LowRankAdam galore = LowRankAdam.galore(lr, settings.rank()).updateInterval(settings.updateInterval())
+            .scale(Settings.LOW_RANK_SCALE);
         return settings.exactSvd() ? galore
             : galore.randomizedSvd(Settings.SVD_OVERSAMPLE, Settings.SVD_POWER_ITERATIONS);
       case LORA:
-        return new LoraAdam(lr, settings.rank());
+        return new LoraAdam(lr, settings.rank()).scale(Settings.LORA_SCALE);
       default:
         throw new AssertionError(this);
     }

@@ -24,9 +24,9 @@ final class Report {
     return String.format(Locale.ROOT, "%.2f MiB", bytes / MIB);
   }
 
-  /** A learning rate as written by hand: 0.1, 0.003, 0.0003. */
-  static String rate(float lr) {
-    return new BigDecimal(Float.toString(lr)).stripTrailingZeros().toPlainString();
+  /** A learning rate or a scale as written by hand: 0.1, 0.003, 0.0003, 1. */
+  static String rate(float value) {
+    return new BigDecimal(Float.toString(value)).stripTrailingZeros().toPlainString();
   }
 
   private static String percent(double fraction) {
@@ -37,7 +37,7 @@ final class Report {
     out.println("lrgrad experiment: personalize a pretrained model for one user with six optimizers, the shape of"
         + " the study of Gooneratne et al., ICASSP 2020 (METHOD.md section 1)");
     out.println("date      " + context.date());
-    out.println("command   " + (context.arguments().isEmpty() ? "(defaults)" : String.join(" ",
+    out.println("arguments " + (context.arguments().isEmpty() ? "(none: the defaults)" : String.join(" ",
         context.arguments())));
     out.printf(Locale.ROOT, "kernels   %s%n", context.kernels());
     out.printf(Locale.ROOT, "machine   %s; load average %.2f at start%n", context.machine(),
@@ -47,11 +47,11 @@ final class Report {
     out.printf(Locale.ROOT, "settings  seed %d, batch %d; pretraining %d steps of Adam (lr %s) on the population's"
         + " images; personalization %d steps per method on the user's images%n", settings.seed(), settings.batch(),
         settings.pretrainSteps(), Settings.PRETRAIN_LEARNING_RATE, settings.steps());
-    out.printf(Locale.ROOT, "low rank  r = %d for LRG-Adam, GaLore-Adam and LoRA-Adam; LRG and GaLore refresh"
-        + " their projectors every %d steps (scale 0.25); GaLore's projector by %s%n", settings.rank(),
-        settings.updateInterval(), settings.exactSvd() ? "an exact SVD" : String.format(Locale.ROOT,
-        "a randomized SVD (%d extra probes, %d power iterations)", Settings.SVD_OVERSAMPLE,
-        Settings.SVD_POWER_ITERATIONS));
+    out.printf(Locale.ROOT, "low rank  r = %d for LRG-Adam, GaLore-Adam and LoRA-Adam; LRG and GaLore renew"
+        + " their projectors every %d steps, scale %s; GaLore's projector by %s; LoRA scale %s%n", settings.rank(),
+        settings.updateInterval(), rate(Settings.LOW_RANK_SCALE), settings.exactSvd() ? "an exact SVD"
+        : String.format(Locale.ROOT, "a randomized SVD (%d extra probes, %d power iterations)",
+        Settings.SVD_OVERSAMPLE, Settings.SVD_POWER_ITERATIONS), rate(Settings.LORA_SCALE));
     out.println("memory    peak training memory from the ledger: every buffer a step keeps alive (weights,"
         + " gradients, optimizer state, projectors, activations, workspace)");
     out.println("claims    the seed's three claims, checked per model by these rules:");

@@ -26,6 +26,10 @@ record Settings(List<ModelKind> models, int mlpHidden, int lstmHidden, int pretr
 
   /** Pretraining runs PyTorch's Adam at this learning rate, for every model. */
   static final float PRETRAIN_LEARNING_RATE = 1e-3f;
+  /** α of LRG and GaLore: the update's scale after Adam's normalisation (GaLore's default). */
+  static final float LOW_RANK_SCALE = 0.25f;
+  /** s of LoRA: W0 + s·B·A. */
+  static final float LORA_SCALE = 1f;
   /** GaLore's randomized range finder: r + this many probes, and this many power iterations (Halko et al.). */
   static final int SVD_OVERSAMPLE = 10;
   static final int SVD_POWER_ITERATIONS = 2;

@@ -1,7 +1,8 @@
 package org.lrgrad.bench.experiment;
 
-import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.lrgrad.bench.experiment.Study.Pretrained;
 import org.lrgrad.bench.experiment.Study.Run;
@@ -57,15 +58,17 @@ final class Sweep {
     return perModel * settings.models().size();
   }
 
-  static void run(Study study, Settings settings, PersonalizationSplit split, PrintStream out) {
+  /** Runs the sweep; returns its table, to print once the progress display is gone. */
+  static List<String> run(Study study, Settings settings, PersonalizationSplit split) {
+    List<String> out = new ArrayList<>();
     LabeledImages[] parts = holdOut(split.userTrain(), settings.seed());
     StringBuilder chosen = new StringBuilder();
     for (ModelKind model : settings.models()) {
       Pretrained base = study.pretrain(model, split);
-      out.println();
-      out.printf(Locale.ROOT, "%s; trained on %d of the user's training images, scored on the other %d"
-          + " (accuracy / mean loss; the lowest loss is chosen)%n", base.description(), parts[0].size(),
-          parts[1].size());
+      out.add("");
+      out.add(String.format(Locale.ROOT, "%s; trained on %d of the user's training images, scored on the other %d"
+          + " (accuracy / mean loss; the lowest loss is chosen)", base.description(), parts[0].size(),
+          parts[1].size()));
       for (Method method : Method.values()) {
         float[] grid = method.sweepGrid();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-12s", method.label));
@@ -84,11 +87,12 @@ final class Sweep {
             bestLoss = loss;
           }
         }
-        out.println(line.append("  -> ").append(Report.rate(best)));
+        out.add(line.append("  -> ").append(Report.rate(best)).toString());
         chosen.append(" --lr ").append(method.id).append('=').append(Report.rate(best));
       }
-      out.printf(Locale.ROOT, "  chosen for %s:%s%n", model, chosen);
+      out.add(String.format(Locale.ROOT, "  chosen for %s:%s", model, chosen));
       chosen.setLength(0);
     }
+    return out;
   }
 }
