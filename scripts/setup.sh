@@ -1,4 +1,4 @@
-# Machine set-up shared by run-demo.sh and run-tests.sh (sourced, not run): each require_* function checks one
+# Machine set-up shared by run-experiment.sh and run-tests.sh (sourced, not run): each require_* function checks one
 # thing the build needs and installs it through the machine's own apt sources when it can, or stops with what to do.
 
 LRGRAD_MIN_JDK=25
