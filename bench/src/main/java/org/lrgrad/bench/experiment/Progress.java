@@ -51,8 +51,9 @@ abstract class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
     Bar(long totalSteps, PrintStream err) {
-      bar = new ProgressBarBuilder().setTaskName("experiment").setInitialMax(totalSteps).setUnit(" steps", 1)
-          .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed()
+      // Short fixed parts, so that an 80-column terminal leaves the bar and the phase's name room.
+      bar = new ProgressBarBuilder().setTaskName("steps").setInitialMax(totalSteps)
+          .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
           .setConsumer(new ConsoleProgressBarConsumer(err)).build();
     }
 
