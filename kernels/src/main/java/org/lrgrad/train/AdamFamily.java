@@ -7,8 +7,8 @@ import org.lrgrad.kernels.Kernels;
 /**
  * The hyper-parameters every Adam-based method shares (Adam, AdamW, LRG-Adam, GaLore-Adam, LoRA-Adam): β1, β2, ε,
  * beside the learning rate and weight decay that every method has. Where ε and the bias correction go, and where
- * weight decay acts, is the method's {@link AdamConvention} and {@link #decoupledWeightDecay()}. A group's vectors
- * (biases) and small tensors get exactly this Adam.
+ * weight decay acts, each method fixes: its {@link AdamConvention}, and whether its decay is decoupled (AdamW's) or
+ * the L2 form. A group's vectors (biases) and small tensors get exactly this Adam.
  *
  * @param <T> the concrete method, so that setters chain
  */
@@ -16,8 +16,13 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends ChainingOptimi
   private float beta1 = 0.9f;
   private float beta2 = 0.999f;
   private float eps;
+  private final AdamConvention convention;
+  /** AdamW's decay (p shrinks by lr·wd, placed as {@link #convention} says) instead of the L2 form. */
+  private final boolean decoupledWeightDecay;
 
-  AdamFamily(float lr, float eps, float weightDecay) {
+  AdamFamily(float lr, float eps, float weightDecay, AdamConvention convention, boolean decoupledWeightDecay) {
+    this.convention = convention;
+    this.decoupledWeightDecay = decoupledWeightDecay;
     learningRate(lr);
     eps(eps);
     weightDecay(weightDecay);
@@ -52,10 +57,9 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends ChainingOptimi
     return eps;
   }
 
-  abstract AdamConvention convention();
-
-  /** AdamW's decay (p shrinks by lr·wd, placed as {@link #convention()} says) instead of the L2 form. */
-  abstract boolean decoupledWeightDecay();
+  boolean decoupledWeightDecay() {
+    return decoupledWeightDecay;
+  }
 
   /** The slot for a parameter that gets plain Adam: vectors in every Adam method, everything in Adam and AdamW. */
   final Slot adamSlot(Parameter parameter) {
@@ -64,8 +68,8 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends ChainingOptimi
 
   /** One step of this method's Adam on the whole of p, with gradient g and moments expAvg, expAvgSq. */
   final void adamStep(Kernels k, int step, float[] p, float[] g, float[] expAvg, float[] expAvgSq) {
-    k.adamStep(p.length, step, lr(), beta1, beta2, eps, weightDecay(), decoupledWeightDecay(), convention(), p, 0,
-        g, 0, expAvg, 0, expAvgSq, 0);
+    k.adamStep(p.length, step, lr(), beta1, beta2, eps, weightDecay(), decoupledWeightDecay, convention, p, 0, g,
+        0, expAvg, 0, expAvgSq, 0);
   }
 
   /** The method's own settings for {@link #toString()}, each as {@code ", name=value"}; none for Adam. */

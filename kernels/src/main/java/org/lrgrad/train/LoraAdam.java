@@ -14,22 +14,12 @@ import org.lrgrad.kernels.AdamConvention;
  */
 public final class LoraAdam extends LowRankFamily<LoraAdam> {
   public LoraAdam(float lr, int rank) {
-    super(lr, 1e-8f, 0f, rank, 1f);
+    super(lr, 1e-8f, 0f, AdamConvention.TORCH, rank, 1f);
   }
 
   @Override
   public String name() {
     return "LoRA-Adam";
-  }
-
-  @Override
-  AdamConvention convention() {
-    return AdamConvention.TORCH;
-  }
-
-  @Override
-  boolean decoupledWeightDecay() {
-    return true;
   }
 
   @Override

@@ -42,7 +42,7 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
   private int powerIterations;
 
   private LowRankAdam(float lr, int rank, Source source, ProjectionSide side) {
-    super(lr, 1e-6f, 0f, rank, 0.25f);
+    super(lr, 1e-6f, 0f, AdamConvention.GALORE, rank, 0.25f);
     this.source = source;
     this.side = side;
   }
@@ -111,16 +111,6 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
   @Override
   public String name() {
     return source == Source.RANDOM ? "LRG-Adam" : "GaLore-Adam";
-  }
-
-  @Override
-  AdamConvention convention() {
-    return AdamConvention.GALORE;
-  }
-
-  @Override
-  boolean decoupledWeightDecay() {
-    return true;
   }
 
   @Override

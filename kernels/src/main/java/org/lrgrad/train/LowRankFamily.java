@@ -1,11 +1,13 @@
 package org.lrgrad.train;
 
+import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Checks;
 
 /**
  * The Adam methods that keep every matrix of a group in a rank-r form: LRG and GaLore a projected gradient
- * ({@link LowRankAdam}), LoRA two adapter factors ({@link LoraAdam}). The group's vectors (biases) get the method's
- * plain Adam. A rank larger than min(m, n) is used as min(m, n) for that matrix.
+ * ({@link LowRankAdam}), LoRA two adapter factors ({@link LoraAdam}). Both decay weights as AdamW does
+ * (decoupled). The group's vectors (biases) get the method's plain Adam. A rank larger than min(m, n) is used as
+ * min(m, n) for that matrix.
  *
  * @param <T> the concrete method, so that setters chain
  */
@@ -13,8 +15,8 @@ public abstract class LowRankFamily<T extends LowRankFamily<T>> extends AdamFami
   private final int rank;
   private float scale;
 
-  LowRankFamily(float lr, float eps, float weightDecay, int rank, float scale) {
-    super(lr, eps, weightDecay);
+  LowRankFamily(float lr, float eps, float weightDecay, AdamConvention convention, int rank, float scale) {
+    super(lr, eps, weightDecay, convention, true);
     Checks.positive("rank", rank);
     this.rank = rank;
     scale(scale);
