@@ -40,6 +40,14 @@ public final class Checks {
     }
   }
 
+  /** The shape of a low-rank operation: a side, an m×n matrix and a rank r in [1, min(m, n)]. */
+  public static void lowRankShape(ProjectionSide side, int m, int n, int r) {
+    notNull("side", side);
+    positive("m", m);
+    positive("n", n);
+    rank(r, m, n);
+  }
+
   public static void finite(String name, float value) {
     if (Float.isNaN(value) || Float.isInfinite(value)) {
       throw new IllegalArgumentException(name + "=" + value + " must be finite");

@@ -67,12 +67,15 @@ public abstract class Kernels {
 
   private static void checkProjector(ProjectionSide side, int m, int n, int r, float[] proj, int projOff,
       int ldproj) {
-    Checks.notNull("side", side);
-    Checks.positive("m", m);
-    Checks.positive("n", n);
-    Checks.rank(r, m, n);
-    Checks.matrix(side == ProjectionSide.LEFT ? "P (m x r, side=LEFT)" : "Q (r x n, side=RIGHT)", "proj", proj,
-        projOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), "ldproj", ldproj);
+    Checks.lowRankShape(side, m, n, r);
+    checkProjectorMatrix(side, m, n, r, "proj", proj, projOff, "ldproj", ldproj);
+  }
+
+  /** P (m×r) for side LEFT or Q (r×n) for side RIGHT, passed as {@code arrayName} with {@code ldName}. */
+  private static void checkProjectorMatrix(ProjectionSide side, int m, int n, int r, String arrayName, float[] proj,
+      int projOff, String ldName, int ldproj) {
+    Checks.matrix(side == ProjectionSide.LEFT ? "P (m x r, side=LEFT)" : "Q (r x n, side=RIGHT)", arrayName, proj,
+        projOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldName, ldproj);
   }
 
   /**
@@ -285,6 +288,15 @@ public abstract class Kernels {
   protected abstract void momentumStepUnchecked(int len, int step, float lr, float momentum, float dampening,
       boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff);
 
+  /** Adam's moments m and v: len floats each, apart from each other and from the gradient g. */
+  private static void checkMoments(int len, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+    Checks.vector("m", m, mOff, len);
+    Checks.vector("v", v, vOff, len);
+    Checks.noOverlap("m", m, mOff, "g", g, gOff, len, false);
+    Checks.noOverlap("v", v, vOff, "g", g, gOff, len, false);
+    Checks.noOverlap("v", v, vOff, "m", m, mOff, len, false);
+  }
+
   private static void checkAdamHyper(int step, float beta1, float beta2, float eps, AdamConvention convention) {
     Checks.step(step);
     Checks.unitInterval("beta1", beta1);
@@ -305,14 +317,10 @@ public abstract class Kernels {
     Checks.finiteNonNegative("lr", lr);
     Checks.finiteNonNegative("weightDecay", weightDecay);
     checkTensors(len, "p", p, pOff, "g", g, gOff);
-    Checks.vector("m", m, mOff, len);
-    Checks.vector("v", v, vOff, len);
+    checkMoments(len, g, gOff, m, mOff, v, vOff);
     Checks.noOverlap("p", p, pOff, "g", g, gOff, len, false);
-    Checks.noOverlap("m", m, mOff, "g", g, gOff, len, false);
-    Checks.noOverlap("v", v, vOff, "g", g, gOff, len, false);
     Checks.noOverlap("m", m, mOff, "p", p, pOff, len, false);
     Checks.noOverlap("v", v, vOff, "p", p, pOff, len, false);
-    Checks.noOverlap("v", v, vOff, "m", m, mOff, len, false);
     if (len > 0) {
       adamStepUnchecked(len, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, convention, p, pOff, g,
           gOff, m, mOff, v, vOff);
@@ -333,12 +341,8 @@ public abstract class Kernels {
     checkAdamHyper(step, beta1, beta2, eps, convention);
     Checks.nonNegative("len", len);
     Checks.vector("g", g, gOff, len);
-    Checks.vector("m", m, mOff, len);
-    Checks.vector("v", v, vOff, len);
+    checkMoments(len, g, gOff, m, mOff, v, vOff);
     Checks.vector("out", out, outOff, len);
-    Checks.noOverlap("m", m, mOff, "g", g, gOff, len, false);
-    Checks.noOverlap("v", v, vOff, "g", g, gOff, len, false);
-    Checks.noOverlap("v", v, vOff, "m", m, mOff, len, false);
     Checks.noOverlap("out", out, outOff, "g", g, gOff, len, true);
     Checks.noOverlap("out", out, outOff, "m", m, mOff, len, false);
     Checks.noOverlap("out", out, outOff, "v", v, vOff, len, false);
@@ -438,13 +442,9 @@ public abstract class Kernels {
 
   private static void checkSubspaceShapes(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
       float[] out, int outOff, int ldout) {
-    Checks.notNull("side", side);
-    Checks.positive("m", m);
-    Checks.positive("n", n);
-    Checks.rank(r, m, n);
+    Checks.lowRankShape(side, m, n, r);
     Checks.matrix("G (m x n)", "g", g, gOff, m, n, "ldg", ldg);
-    Checks.matrix(side == ProjectionSide.LEFT ? "P (m x r, side=LEFT)" : "Q (r x n, side=RIGHT)", "out", out,
-        outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), "ldout", ldout);
+    checkProjectorMatrix(side, m, n, r, "out", out, outOff, "ldout", ldout);
     Checks.noOverlap("out", out, outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldout, "g", g,
         gOff, m, n, ldg, false);
   }

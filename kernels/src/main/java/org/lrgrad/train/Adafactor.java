@@ -10,8 +10,7 @@ import org.lrgrad.kernels.Checks;
  * moment, m + n floats for an m×n matrix (a vector is a 1×n matrix: 1 + n floats, the same update as the
  * unfactored form); plus m·n for the first moment when β1 &gt; 0.
  */
-public final class Adafactor extends Optimizer {
-  private float lr;
+public final class Adafactor extends ChainingOptimizer<Adafactor> {
   private boolean relativeStep = true;
   private boolean scaleParameter = true;
   private boolean warmupInit;
@@ -20,16 +19,14 @@ public final class Adafactor extends Optimizer {
   private float clipThreshold = 1f;
   private float decayRate = -0.8f;
   private float beta1;
-  private float weightDecay;
 
   /** Hugging Face's defaults: the step size is relative (min(1e-2, 1/√k)). */
   public Adafactor() {}
 
   /** A fixed learning rate (turns the relative step off). */
+  @Override
   public Adafactor learningRate(float lr) {
-    checkMutable();
-    Checks.finiteNonNegative("lr", lr);
-    this.lr = lr;
+    super.learningRate(lr);
     this.relativeStep = false;
     return this;
   }
@@ -80,17 +77,6 @@ public final class Adafactor extends Optimizer {
     return this;
   }
 
-  public Adafactor weightDecay(float weightDecay) {
-    checkMutable();
-    Checks.finiteNonNegative("weightDecay", weightDecay);
-    this.weightDecay = weightDecay;
-    return this;
-  }
-
-  float lr() {
-    return lr;
-  }
-
   boolean relativeStep() {
     return relativeStep;
   }
@@ -123,10 +109,6 @@ public final class Adafactor extends Optimizer {
     return beta1;
   }
 
-  float weightDecay() {
-    return weightDecay;
-  }
-
   @Override
   public String name() {
     return "Adafactor";
@@ -135,7 +117,7 @@ public final class Adafactor extends Optimizer {
   @Override
   void validate() {
     if (warmupInit && !relativeStep) {
-      throw new IllegalArgumentException("warmupInit needs the relative step, but a learning rate (" + lr
+      throw new IllegalArgumentException("warmupInit needs the relative step, but a learning rate (" + lr()
           + ") was set");
     }
   }
@@ -147,8 +129,8 @@ public final class Adafactor extends Optimizer {
 
   @Override
   public String toString() {
-    return name() + "(" + (relativeStep ? "relative step" : "lr=" + lr) + ", scaleParameter=" + scaleParameter
+    return name() + "(" + (relativeStep ? "relative step" : "lr=" + lr()) + ", scaleParameter=" + scaleParameter
         + ", warmupInit=" + warmupInit + ", eps=(" + eps1 + ", " + eps2 + "), clipThreshold=" + clipThreshold
-        + ", decayRate=" + decayRate + ", beta1=" + beta1 + ", weightDecay=" + weightDecay + ")";
+        + ", decayRate=" + decayRate + ", beta1=" + beta1 + ", weightDecay=" + weightDecay() + ")";
   }
 }

@@ -8,11 +8,8 @@ import org.lrgrad.kernels.AdamConvention;
  * ε = 1e-8, weight decay 0 (Adam) or 1e-2 (AdamW). State: two moments per parameter (2·m·n floats).
  */
 public final class Adam extends AdamFamily<Adam> {
-  private final boolean decoupled;
-
   private Adam(float lr, float weightDecay, boolean decoupled) {
-    super(lr, 1e-8f, weightDecay);
-    this.decoupled = decoupled;
+    super(lr, 1e-8f, weightDecay, AdamConvention.TORCH, decoupled);
   }
 
   public static Adam adam(float lr) {
@@ -25,17 +22,7 @@ public final class Adam extends AdamFamily<Adam> {
 
   @Override
   public String name() {
-    return decoupled ? "AdamW" : "Adam";
-  }
-
-  @Override
-  AdamConvention convention() {
-    return AdamConvention.TORCH;
-  }
-
-  @Override
-  boolean decoupledWeightDecay() {
-    return decoupled;
+    return decoupledWeightDecay() ? "AdamW" : "Adam";
   }
 
   @Override

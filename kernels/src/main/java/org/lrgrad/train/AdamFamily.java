@@ -2,38 +2,30 @@ package org.lrgrad.train;
 
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Checks;
+import org.lrgrad.kernels.Kernels;
 
 /**
- * The hyper-parameters every Adam-based method shares (Adam, AdamW, LRG-Adam, GaLore-Adam, LoRA-Adam): learning
- * rate, β1, β2, ε, weight decay. Where ε and the bias correction go, and where weight decay acts, is the method's
- * {@link AdamConvention} and {@link #decoupledWeightDecay()}. A group's vectors (biases) and small tensors get
- * exactly this Adam.
+ * The hyper-parameters every Adam-based method shares (Adam, AdamW, LRG-Adam, GaLore-Adam, LoRA-Adam): β1, β2, ε,
+ * beside the learning rate and weight decay that every method has. Where ε and the bias correction go, and where
+ * weight decay acts, each method fixes: its {@link AdamConvention}, and whether its decay is decoupled (AdamW's) or
+ * the L2 form. A group's vectors (biases) and small tensors get exactly this Adam.
  *
  * @param <T> the concrete method, so that setters chain
  */
-public abstract class AdamFamily<T extends AdamFamily<T>> extends Optimizer {
-  private float lr;
+public abstract class AdamFamily<T extends AdamFamily<T>> extends ChainingOptimizer<T> {
   private float beta1 = 0.9f;
   private float beta2 = 0.999f;
   private float eps;
-  private float weightDecay;
+  private final AdamConvention convention;
+  /** AdamW's decay (p shrinks by lr·wd, placed as {@link #convention} says) instead of the L2 form. */
+  private final boolean decoupledWeightDecay;
 
-  AdamFamily(float lr, float eps, float weightDecay) {
+  AdamFamily(float lr, float eps, float weightDecay, AdamConvention convention, boolean decoupledWeightDecay) {
+    this.convention = convention;
+    this.decoupledWeightDecay = decoupledWeightDecay;
     learningRate(lr);
     eps(eps);
     weightDecay(weightDecay);
-  }
-
-  @SuppressWarnings("unchecked")
-  private T self() {
-    return (T) this;
-  }
-
-  public T learningRate(float lr) {
-    checkMutable();
-    Checks.finiteNonNegative("lr", lr);
-    this.lr = lr;
-    return self();
   }
 
   /** β1, β2 in [0, 1); defaults 0.9, 0.999. */
@@ -53,17 +45,6 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends Optimizer {
     return self();
   }
 
-  public T weightDecay(float weightDecay) {
-    checkMutable();
-    Checks.finiteNonNegative("weightDecay", weightDecay);
-    this.weightDecay = weightDecay;
-    return self();
-  }
-
-  float lr() {
-    return lr;
-  }
-
   float beta1() {
     return beta1;
   }
@@ -76,18 +57,19 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends Optimizer {
     return eps;
   }
 
-  float weightDecay() {
-    return weightDecay;
+  boolean decoupledWeightDecay() {
+    return decoupledWeightDecay;
   }
-
-  abstract AdamConvention convention();
-
-  /** AdamW's decay (p shrinks by lr·wd, placed as {@link #convention()} says) instead of the L2 form. */
-  abstract boolean decoupledWeightDecay();
 
   /** The slot for a parameter that gets plain Adam: vectors in every Adam method, everything in Adam and AdamW. */
   final Slot adamSlot(Parameter parameter) {
     return new AdamSlot(parameter, this);
+  }
+
+  /** One step of this method's Adam on the whole of p, with gradient g and moments expAvg, expAvgSq. */
+  final void adamStep(Kernels k, int step, float[] p, float[] g, float[] expAvg, float[] expAvgSq) {
+    k.adamStep(p.length, step, lr(), beta1, beta2, eps, weightDecay(), decoupledWeightDecay, convention, p, 0, g,
+        0, expAvg, 0, expAvgSq, 0);
   }
 
   /** The method's own settings for {@link #toString()}, each as {@code ", name=value"}; none for Adam. */
@@ -97,7 +79,7 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends Optimizer {
 
   @Override
   public final String toString() {
-    return name() + "(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weightDecay="
-        + weightDecay + methodSettings() + ")";
+    return name() + "(lr=" + lr() + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weightDecay="
+        + weightDecay() + methodSettings() + ")";
   }
 }

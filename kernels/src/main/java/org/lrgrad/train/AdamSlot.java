@@ -24,8 +24,7 @@ final class AdamSlot extends DenseSlot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
-    k.adamStep(param.size(), step, config.lr(), config.beta1(), config.beta2(), config.eps(), config.weightDecay(),
-        config.decoupledWeightDecay(), config.convention(), param.data(), 0, grad, 0, expAvg, 0, expAvgSq, 0);
+    config.adamStep(k, step, param.data(), grad, expAvg, expAvgSq);
     completed = step;
   }
 

@@ -1,7 +1,6 @@
 package org.lrgrad.train;
 
 import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.Checks;
 
 /**
  * LoRA with Adam on the factors (METHOD.md §2): every 2-D weight W0 (m×n) of the group is frozen and adapted as
@@ -10,33 +9,12 @@ import org.lrgrad.kernels.Checks;
  * ∂B = s·dYᵀ·(X·Aᵀ)). The factors train with {@code torch.optim.AdamW} ({@link AdamConvention#TORCH}, ε = 1e-8,
  * weight decay 0 by default); the group's vectors (biases) get that same AdamW. State: r(m+n) factor values,
  * r(m+n) factor gradients, 2r(m+n) moments. {@link Trainer#mergeLora()} folds s·B·A into W0 and restarts the
- * adapters. A rank larger than min(m, n) is used as min(m, n) for that matrix.
+ * adapters. s is {@link #scale} (LoRA's α/r), default 1. A rank larger than min(m, n) is used as min(m, n) for that
+ * matrix.
  */
-public final class LoraAdam extends AdamFamily<LoraAdam> {
-  private final int rank;
-  private float scale = 1f;
-
+public final class LoraAdam extends LowRankFamily<LoraAdam> {
   public LoraAdam(float lr, int rank) {
-    super(lr, 1e-8f, 0f);
-    Checks.positive("rank", rank);
-    this.rank = rank;
-  }
-
-  /** s (LoRA's α/r), default 1. */
-  public LoraAdam scale(float scale) {
-    checkMutable();
-    Checks.finitePositive("scale", scale);
-    this.scale = scale;
-    return this;
-  }
-
-  float scale() {
-    return scale;
-  }
-
-  @Override
-  int rank() {
-    return rank;
+    super(lr, 1e-8f, 0f, AdamConvention.TORCH, rank, 1f);
   }
 
   @Override
@@ -45,26 +23,12 @@ public final class LoraAdam extends AdamFamily<LoraAdam> {
   }
 
   @Override
-  AdamConvention convention() {
-    return AdamConvention.TORCH;
-  }
-
-  @Override
-  boolean decoupledWeightDecay() {
-    return true;
-  }
-
-  @Override
-  Slot slotFor(Parameter parameter, int rankCap) {
-    if (!parameter.isMatrix()) {
-      return adamSlot(parameter);
-    }
-    int r = Math.min(Math.min(rank, rankCap), Math.min(parameter.rows(), parameter.cols()));
-    return new LoraSlot(parameter, this, r);
+  Slot matrixSlot(Parameter matrix, int rank) {
+    return new LoraSlot(matrix, this, rank);
   }
 
   @Override
   String methodSettings() {
-    return ", rank=" + rank + ", scale=" + scale;
+    return ", rank=" + rank() + ", scale=" + scale();
   }
 }

@@ -103,14 +103,9 @@ final class LoraSlot extends Slot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
-    adam(k, step, factorA, gradA, expAvgA, expAvgSqA);
-    adam(k, step, factorB, gradB, expAvgB, expAvgSqB);
+    config.adamStep(k, step, factorA, gradA, expAvgA, expAvgSqA);
+    config.adamStep(k, step, factorB, gradB, expAvgB, expAvgSqB);
     completed = step;
-  }
-
-  private void adam(Kernels k, int step, float[] p, float[] g, float[] expAvg, float[] expAvgSq) {
-    k.adamStep(p.length, step, config.lr(), config.beta1(), config.beta2(), config.eps(), config.weightDecay(),
-        config.decoupledWeightDecay(), config.convention(), p, 0, g, 0, expAvg, 0, expAvgSq, 0);
   }
 
   /** W0 ← W0 + s·B·A, then the adapter restarts (so the layer's outputs do not change). */

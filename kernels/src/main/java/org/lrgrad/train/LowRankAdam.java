@@ -9,8 +9,9 @@ import org.lrgrad.kernels.ProjectionSide;
  * its completed-step count is 0, T, 2T, ...; its gradient is kept only as R = PᵀG (r×n, side LEFT) or R = G·Qᵀ
  * (m×r, side RIGHT); Adam runs on R and W −= lr·α·full(N). Moments are kept across refreshes. Adam is GaLore's
  * ({@link AdamConvention#GALORE}: ε added to √v, bias correction folded into the step size), with GaLore's
- * defaults: ε = 1e-6, T = 200, α = 0.25, and decoupled weight decay applied after the update. The group's vectors
- * (biases) get that same Adam, unprojected. A rank larger than min(m, n) is used as min(m, n) for that matrix.
+ * defaults: ε = 1e-6, T = 200, α = 0.25 ({@link #scale}), and decoupled weight decay applied after the update. The
+ * group's vectors (biases) get that same Adam, unprojected. A rank larger than min(m, n) is used as min(m, n) for
+ * that matrix.
  *
  * <ul>
  *   <li>{@link #lrg}: the low-rank gradient method (our variant of the seed's idea): P is a seeded random Gaussian
@@ -23,7 +24,7 @@ import org.lrgrad.kernels.ProjectionSide;
  *       min(m,n)·r + 2·max(m,n)·r floats.</li>
  * </ul>
  */
-public final class LowRankAdam extends AdamFamily<LowRankAdam> {
+public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
   /** Where a projector comes from. */
   public enum Source {
     /** Seeded Gaussian, orthonormalized (LRG). */
@@ -34,18 +35,14 @@ public final class LowRankAdam extends AdamFamily<LowRankAdam> {
     SVD_RANDOMIZED
   }
 
-  private final int rank;
   private Source source;
   private int updateInterval = 200;
-  private float scale = 0.25f;
   private ProjectionSide side;
   private int oversample;
   private int powerIterations;
 
   private LowRankAdam(float lr, int rank, Source source, ProjectionSide side) {
-    super(lr, 1e-6f, 0f);
-    Checks.positive("rank", rank);
-    this.rank = rank;
+    super(lr, 1e-6f, 0f, AdamConvention.GALORE, rank, 0.25f);
     this.source = source;
     this.side = side;
   }
@@ -65,14 +62,6 @@ public final class LowRankAdam extends AdamFamily<LowRankAdam> {
     checkMutable();
     Checks.positive("updateInterval", updateInterval);
     this.updateInterval = updateInterval;
-    return this;
-  }
-
-  /** α, which multiplies the update after Adam's normalisation. */
-  public LowRankAdam scale(float scale) {
-    checkMutable();
-    Checks.finitePositive("scale", scale);
-    this.scale = scale;
     return this;
   }
 
@@ -98,21 +87,12 @@ public final class LowRankAdam extends AdamFamily<LowRankAdam> {
     return this;
   }
 
-  @Override
-  int rank() {
-    return rank;
-  }
-
   Source source() {
     return source;
   }
 
   int updateInterval() {
     return updateInterval;
-  }
-
-  float scale() {
-    return scale;
   }
 
   int oversample() {
@@ -134,27 +114,13 @@ public final class LowRankAdam extends AdamFamily<LowRankAdam> {
   }
 
   @Override
-  AdamConvention convention() {
-    return AdamConvention.GALORE;
-  }
-
-  @Override
-  boolean decoupledWeightDecay() {
-    return true;
-  }
-
-  @Override
-  Slot slotFor(Parameter parameter, int rankCap) {
-    if (!parameter.isMatrix()) {
-      return adamSlot(parameter);
-    }
-    int r = Math.min(Math.min(rank, rankCap), Math.min(parameter.rows(), parameter.cols()));
-    return new LowRankSlot(parameter, this, r);
+  Slot matrixSlot(Parameter matrix, int rank) {
+    return new LowRankSlot(matrix, this, rank);
   }
 
   @Override
   String methodSettings() {
-    return ", rank=" + rank + ", updateInterval=" + updateInterval + ", scale=" + scale + ", side="
+    return ", rank=" + rank() + ", updateInterval=" + updateInterval + ", scale=" + scale() + ", side="
         + (side != null ? side : "GaLore's rule") + ", projector=" + source
         + (source == Source.SVD_RANDOMIZED ? "(oversample=" + oversample + ", powerIterations=" + powerIterations
         + ")" : "");

@@ -7,22 +7,13 @@ import org.lrgrad.kernels.Checks;
  * form (added to the gradient) and applies to every parameter of the group, biases included, as in PyTorch.
  * State: one momentum buffer per parameter when momentum is not 0.
  */
-public final class Sgd extends Optimizer {
-  private float lr;
+public final class Sgd extends ChainingOptimizer<Sgd> {
   private float momentum;
   private boolean nesterov;
-  private float weightDecay;
 
   /** @param lr the learning rate (PyTorch's SGD has no default) */
   public Sgd(float lr) {
     learningRate(lr);
-  }
-
-  public Sgd learningRate(float lr) {
-    checkMutable();
-    Checks.finiteNonNegative("lr", lr);
-    this.lr = lr;
-    return this;
   }
 
   /** μ in [0, 1); 0 (the default) is plain SGD. */
@@ -40,27 +31,12 @@ public final class Sgd extends Optimizer {
     return this;
   }
 
-  public Sgd weightDecay(float weightDecay) {
-    checkMutable();
-    Checks.finiteNonNegative("weightDecay", weightDecay);
-    this.weightDecay = weightDecay;
-    return this;
-  }
-
-  float lr() {
-    return lr;
-  }
-
   float momentum() {
     return momentum;
   }
 
   boolean isNesterov() {
     return nesterov;
-  }
-
-  float weightDecay() {
-    return weightDecay;
   }
 
   @Override
@@ -82,7 +58,7 @@ public final class Sgd extends Optimizer {
 
   @Override
   public String toString() {
-    return name() + "(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weightDecay="
-        + weightDecay + ")";
+    return name() + "(lr=" + lr() + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weightDecay="
+        + weightDecay() + ")";
   }
 }

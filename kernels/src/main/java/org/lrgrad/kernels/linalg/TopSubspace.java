@@ -48,7 +48,7 @@ public final class TopSubspace {
    * hi + lo float pairs).
    */
   public static int exactWorkspace(ProjectionSide side, int m, int n, int r) {
-    checkShape(side, m, n, r);
+    Checks.lowRankShape(side, m, n, r);
     return Math.addExact(Math.multiplyExact(m, n), 2 * Math.min(m, n));
   }
 
@@ -58,17 +58,10 @@ public final class TopSubspace {
    * floats of QR and Jacobi scratch.
    */
   public static int randomizedWorkspace(ProjectionSide side, int m, int n, int r, int oversample) {
-    checkShape(side, m, n, r);
+    Checks.lowRankShape(side, m, n, r);
     Checks.nonNegative("oversample", oversample);
     int l = probes(m, n, r, oversample);
     return Math.multiplyExact(Math.addExact(Math.addExact(m, n), 2), l);
-  }
-
-  private static void checkShape(ProjectionSide side, int m, int n, int r) {
-    Checks.notNull("side", side);
-    Checks.positive("m", m);
-    Checks.positive("n", n);
-    Checks.rank(r, m, n);
   }
 
   private static int probes(int m, int n, int r, int oversample) {
