@@ -15,7 +15,7 @@ require_arm64_jvm
 
 # Stale reports must not stand for this run.
 rm -rf bridge-jni/target/surefire-reports-aarch64 bridge-jni/target/surefire-reports-sanitized \
-  android-shim/target/surefire-reports-aarch64
+  bridge-jni/target/native-test-reports android-shim/target/surefire-reports-aarch64
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
@@ -68,4 +68,15 @@ summarize_reports() {
 summarize_reports "aarch64 NEON (bridge-jni)" bridge-jni/target/surefire-reports-aarch64
 summarize_reports "aarch64 NEON (android-shim)" android-shim/target/surefire-reports-aarch64
 summarize_reports "ASan+UBSan (host)" bridge-jni/target/surefire-reports-sanitized
+# bridge-jni's native test program (NEON against scalar C), each build's line as it wrote it.
+native_summary() {
+  if [ -f "bridge-jni/target/native-test-reports/$1.txt" ]; then
+    cat "bridge-jni/target/native-test-reports/$1.txt"
+  else
+    echo "native NEON vs scalar C ($2): did not run (no bridge-jni/target/native-test-reports/$1.txt)"
+  fi
+}
+native_summary host "host, SIMDe"
+native_summary host-sanitized "host, ASan+UBSan"
+native_summary aarch64 "aarch64, qemu cortex-a72"
 exit "$status"

@@ -115,9 +115,10 @@ static void pack_b(int trans_b, const float *b, int32_t ldb, int32_t p0, int32_t
 
 /*
  * C[0 .. rows) x [0 .. cols) <- alpha * (A panel . B panel) + beta * C over kc steps; beta = 0 does not read C.
- * rows, cols <= 8: a partial tile goes through a local copy.
+ * rows, cols <= 8: a partial tile goes through a local copy. Kept out of line (one call per tile and block of k) so
+ * that its loop is one symbol's in the assembly: scripts/mca.sh measures exactly this code.
  */
-static void f32_gemm_8x8__neonfma(int32_t kc, const float *ap, const float *bp, float alpha, float beta, float *c,
+__attribute__((noinline)) static void f32_gemm_8x8__neonfma(int32_t kc, const float *ap, const float *bp, float alpha, float beta, float *c,
     int32_t ldc, int32_t rows, int32_t cols) {
   float32x4_t c00 = vdupq_n_f32(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   float32x4_t c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;

@@ -29,8 +29,8 @@ import org.lrgrad.kernels.Kernels;
  *
  * <p>Every operation passes Java arrays straight to C as heap segments, through downcall handles made here with
  * {@link Linker.Option#critical(boolean) critical(true)} from the generated addresses and descriptors (jextract
- * generates no linker options): no copy. Each array argument still costs its segment objects on the Java heap
- * (C2 does not scalar-replace them under the contract's call chain; see the module's README). The contract's public
+ * generates no linker options): no copy. The segments come from {@link HeapSegments}, which remembers them per
+ * thread, so calls on arrays and offsets seen before allocate nothing. The contract's public
  * methods have checked every argument before an {@code ...Unchecked} method runs, so nothing invalid crosses; a
  * status other than {@code LRGRAD_OK} becomes {@link OutOfMemoryError} (no scratch memory) or
  * {@link IllegalArgumentException} (the library rejected what the contract accepted: a bug).
@@ -229,8 +229,8 @@ public final class FfmKernels extends Kernels {
     int status;
     try {
       status = (int) Downcalls.SOFTMAX_CROSS_ENTROPY.invokeExact(Downcalls.VARIANT, batch, classes,
-          at(logits, logitsOff), ldlogits, MemorySegment.ofArray(labels).asSlice((long) labelsOff * Integer.BYTES),
-          dlogitsAt, lddlogits, MemorySegment.ofArray(loss));
+          at(logits, logitsOff), ldlogits, HeapSegments.current().of(labels, labelsOff), dlogitsAt, lddlogits,
+          HeapSegments.current().of(loss, 0));
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -238,9 +238,9 @@ public final class FfmKernels extends Kernels {
     return loss[0];
   }
 
-  /** The heap segment of {@code array} from element {@code offset} on. */
+  /** The heap segment of {@code array} from element {@code offset} on (this thread's, remembered). */
   private static MemorySegment at(float[] array, int offset) {
-    return MemorySegment.ofArray(array).asSlice((long) offset * Float.BYTES);
+    return HeapSegments.current().of(array, offset);
   }
 
   private static int flag(boolean value) {
