@@ -22,7 +22,9 @@ import org.lrgrad.kernels.AdamConvention;
  * helper takes or returns a vector, and every vector operation sits in a method with a hot loop (a call the JIT does
  * not inline boxes its vector arguments; code left to C1 boxes every operation); scalars are broadcast once before a
  * loop, never combined with a vector inside it (with two species in one JVM, the JDK's shared scalar-operand paths
- * see two vector classes, and C2 was measured boxing in the loops of the species compiled second).
+ * see two vector classes, and C2 was measured boxing in the loops of the species compiled second); and no code
+ * shared by the species may inline these methods (VectorKernels enters the element-wise ones through method handles,
+ * and gemmBlock is too large to inline).
  */
 final class SpeciesOpsTemplate implements SpeciesOps {
   private static final VectorSpecies<Float> S = speciesFromClassData();
