@@ -3,7 +3,6 @@ package org.lrgrad.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -11,15 +10,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.testing.Implementations;
+import org.lrgrad.kernels.testing.SteadyState;
 
 /**
  * Every entry point of the contract, called with valid arguments after warm-up, allocates nothing on the Java heap:
  * the checks, the kernels and the linear algebra together (a training step on a phone must make no garbage).
- * Measured with the thread's allocated-bytes counter; shapes stay small and single-threaded.
+ * Measured with the thread's allocated-bytes counter, in windows of 20 calls repeated until the JIT has compiled the
+ * call (see {@link SteadyState}); shapes stay small and single-threaded.
  */
 class NoAllocationTest {
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private static float[] random(Random rnd, int len) {
     float[] a = new float[len];
@@ -71,32 +70,21 @@ class NoAllocationTest {
     assertTrue(k.topSubspaceExactWorkspace(ProjectionSide.RIGHT, m, n, r) <= work.length, "workspace large enough");
     for (int i = 0; i < 2000; i++) {
       for (Runnable call : calls.values()) {
-        call.run(); // warm-up: JIT compilation and any lazily created per-thread buffers
+        call.run(); // warm-up: every call together, and any lazily created per-thread buffers
       }
     }
     StringBuilder allocating = new StringBuilder();
     for (Map.Entry<String, Runnable> call : calls.entrySet()) {
-      long allocated = leastAllocatedOfThreeWindows(call.getValue());
+      Runnable twentyCalls = () -> {
+        for (int i = 0; i < 20; i++) {
+          call.getValue().run();
+        }
+      };
+      long allocated = SteadyState.leastBytesAllocated(twentyCalls);
       if (allocated != 0) {
         allocating.append(' ').append(call.getKey()).append('=').append(allocated);
       }
     }
     assertEquals("", allocating.toString(), k + ": bytes allocated by 20 calls of each contract entry point");
-  }
-
-  /**
-   * The fewest bytes 20 calls allocated in any of three windows. The JVM occasionally charges a few hundred bytes
-   * of its own to a thread at a random moment; a real allocation in a kernel shows in every window.
-   */
-  private static long leastAllocatedOfThreeWindows(Runnable call) {
-    long least = Long.MAX_VALUE;
-    for (int window = 0; window < 3 && least != 0; window++) {
-      long before = THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
-      for (int i = 0; i < 20; i++) {
-        call.run();
-      }
-      least = Math.min(least, THREADS.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
-    }
-    return least;
   }
 }

@@ -1,12 +1,8 @@
 package org.lrgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,6 +11,7 @@ import org.lrgrad.kernels.KernelProvider;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.testing.Implementations;
+import org.lrgrad.kernels.testing.SteadyState;
 import org.lrgrad.train.TrainTesting.Method;
 
 /**
@@ -22,15 +19,12 @@ import org.lrgrad.train.TrainTesting.Method;
  * implementation, counted by the thread's allocated-bytes counter. Each measured window holds 8 steps with two
  * projector refreshes (T = 4), batches of changing size, a LoRA merge, a loss and a prediction.
  *
- * <p>The JVM itself very rarely charges a few hundred bytes to the thread at some moment (seen about once in a few
- * thousand steps, at random places, on JDK 25). So up to three windows are measured and one must be exactly 0: an
- * allocation of the training code happens in every window, since each window runs every code path.
+ * <p>Windows are repeated until one allocates exactly 0 bytes, up to a deadline ({@link SteadyState}): the Vector
+ * API kernels allocate until the JIT has compiled them, and the JVM itself very rarely charges a few hundred bytes to
+ * the thread at some moment (seen about once in a few thousand steps, at random places, on JDK 25). An allocation of
+ * the training code happens in every window, since each window runs every code path.
  */
 class ZeroAllocationTest {
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-  private static final int WINDOWS = 3;
-
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (Candidate c : KernelProvider.candidates()) {
@@ -46,26 +40,19 @@ class ZeroAllocationTest {
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("cases")
   void steadyStateStepAllocatesNothing(Candidate candidate, Method method, TrainTesting.Model model) {
-    assertTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled(),
-        "this JVM must count allocated bytes per thread");
     Kernels k = Implementations.require(candidate);
     Optimizer optimizer = method.make.get();
     Trainer trainer = TrainTesting.trainer(k, model.make.get(), optimizer, 16, 3);
     float[] logits = new float[16 * TrainTesting.PROBLEM.classes];
     window(trainer, logits); // warm-up: every path once
-
-    long[] allocated = new long[WINDOWS];
-    for (int w = 0; w < WINDOWS; w++) {
-      long before = THREADS.getCurrentThreadAllocatedBytes();
+    int[] windows = {0};
+    long allocated = SteadyState.leastBytesAllocated(() -> {
       window(trainer, logits);
-      allocated[w] = THREADS.getCurrentThreadAllocatedBytes() - before;
-      if (allocated[w] == 0) {
-        assertEquals(8L * (w + 2), trainer.completedSteps());
-        return;
-      }
-    }
-    fail(method + " " + model + " on " + k + " allocated in every window of 8 steps: " + Arrays.toString(allocated)
-        + " bytes");
+      windows[0]++;
+    });
+    assertEquals(0L, allocated, method + " " + model + " on " + k + ": bytes allocated by the least allocating of "
+        + windows[0] + " windows of 8 steps");
+    assertEquals(8L * (windows[0] + 1), trainer.completedSteps(), "every step completed");
   }
 
   private static void window(Trainer trainer, float[] logits) {

@@ -3,7 +3,10 @@ package org.lrgrad.kernels.vector;
 import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.lrgrad.kernels.AdamConvention;
 
 /**
  * The vector loops, written once for any float species. Never loaded as an ordinary class: {@link
@@ -19,7 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * helper takes or returns a vector, and every vector operation sits in a method with a hot loop (a call the JIT does
  * not inline boxes its vector arguments; code left to C1 boxes every operation); scalars are broadcast once before a
  * loop, never combined with a vector inside it (with two species in one JVM, the JDK's shared scalar-operand paths
- * see two vector classes, and C2 was measured boxing in the loops of the species compiled second).
+ * see two vector classes, and C2 was measured boxing in the loops of the species compiled second); and no code
+ * shared by the species may inline these methods (VectorKernels enters the element-wise ones through method handles,
+ * and gemmBlock is too large to inline).
  */
 final class SpeciesOpsTemplate implements SpeciesOps {
   private static final VectorSpecies<Float> S = speciesFromClassData();
@@ -302,5 +307,162 @@ final class SpeciesOpsTemplate implements SpeciesOps {
         }
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Element-wise
+
+  @Override
+  public int sgdStep(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+    FloatVector vLr = FloatVector.broadcast(S, lr);
+    FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
+      pv.sub(grad.mul(vLr)).intoArray(p, pOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int momentumStep(int len, boolean firstStep, float lr, float momentum, float dampening, boolean nesterov,
+      float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
+    FloatVector vLr = FloatVector.broadcast(S, lr);
+    FloatVector vMomentum = FloatVector.broadcast(S, momentum);
+    FloatVector vKeep = FloatVector.broadcast(S, 1f - dampening);
+    FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
+      FloatVector bv = firstStep ? grad
+          : FloatVector.fromArray(S, buf, bufOff + i).mul(vMomentum).add(grad.mul(vKeep));
+      bv.intoArray(buf, bufOff + i);
+      FloatVector update = nesterov ? grad.add(bv.mul(vMomentum)) : bv;
+      pv.sub(update.mul(vLr)).intoArray(p, pOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int adamStep(int len, float lr, float beta1, float beta2, float eps, float weightDecay,
+      boolean decoupledWeightDecay, AdamConvention convention, float stepScale, float sqrtBiasCorrection2,
+      float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+    boolean torch = convention == AdamConvention.TORCH;
+    // The convention's choices as factors and a mask: multiplying or dividing by 1 is exact, so the reference's bits
+    // are kept.
+    FloatVector vDecayFactor = FloatVector.broadcast(S, decoupledWeightDecay && torch ? 1f - lr * weightDecay : 1f);
+    FloatVector vRootDivisor = FloatVector.broadcast(S, torch ? sqrtBiasCorrection2 : 1f);
+    VectorMask<Float> decayAfter = S.maskAll(decoupledWeightDecay && !torch);
+    FloatVector vDecayStep = FloatVector.broadcast(S, lr * weightDecay);
+    FloatVector vL2 = FloatVector.broadcast(S, decoupledWeightDecay ? 0f : weightDecay);
+    FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
+    FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
+    FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector vEps = FloatVector.broadcast(S, eps);
+    FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector pv = FloatVector.fromArray(S, p, pOff + i).mul(vDecayFactor);
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vL2));
+      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
+      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
+      mv.intoArray(m, mOff + i);
+      vv.intoArray(v, vOff + i);
+      pv = pv.sub(mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale));
+      pv.sub(pv.mul(vDecayStep), decayAfter).intoArray(p, pOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
+      float sqrtBiasCorrection2, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
+      int outOff) {
+    // As adamStep: dividing by 1 is exact.
+    FloatVector vRootDivisor = FloatVector.broadcast(S,
+        convention == AdamConvention.TORCH ? sqrtBiasCorrection2 : 1f);
+    FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
+    FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
+    FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
+    FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
+    FloatVector vEps = FloatVector.broadcast(S, eps);
+    FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
+      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
+      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
+      mv.intoArray(m, mOff + i);
+      vv.intoArray(v, vOff + i);
+      mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int relu(int len, float[] x, int xOff, float[] y, int yOff) {
+    FloatVector zero = FloatVector.zero(S);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+      // A compare and blend, not max(): NaN and -0 give +0, as the reference's x > 0 ? x : 0.
+      zero.blend(xv, xv.compare(VectorOperators.GT, zero)).intoArray(y, yOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    FloatVector zero = FloatVector.zero(S);
+    int bound = S.loopBound(len);
+    for (int i = 0; i < bound; i += L) {
+      VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, zero);
+      zero.blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
+    }
+    return bound;
+  }
+
+  @Override
+  public int biasAdd(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+    int bound = S.loopBound(cols);
+    for (int r = 0; r < rows; r++) {
+      int row = yOff + r * ldy;
+      for (int j = 0; j < bound; j += L) {
+        FloatVector.fromArray(S, y, row + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(y, row + j);
+      }
+    }
+    return bound;
+  }
+
+  @Override
+  public int biasGradient(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
+    // Four column vectors per pass over the rows: four independent sums hide the add latency. Each column still
+    // sums its rows in order, as the reference does.
+    int wide = cols / (4 * L) * (4 * L);
+    for (int j = 0; j < wide; j += 4 * L) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+      for (int r = 0, idx = dyOff + j; r < rows; r++, idx += lddy) {
+        s0 = s0.add(FloatVector.fromArray(S, dy, idx));
+        s1 = s1.add(FloatVector.fromArray(S, dy, idx + L));
+        s2 = s2.add(FloatVector.fromArray(S, dy, idx + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, dy, idx + 3 * L));
+      }
+      s0.intoArray(db, dbOff + j);
+      s1.intoArray(db, dbOff + j + L);
+      s2.intoArray(db, dbOff + j + 2 * L);
+      s3.intoArray(db, dbOff + j + 3 * L);
+    }
+    int bound = S.loopBound(cols);
+    for (int j = wide; j < bound; j += L) {
+      FloatVector s = FloatVector.zero(S);
+      for (int r = 0, idx = dyOff + j; r < rows; r++, idx += lddy) {
+        s = s.add(FloatVector.fromArray(S, dy, idx));
+      }
+      s.intoArray(db, dbOff + j);
+    }
+    return bound;
   }
 }

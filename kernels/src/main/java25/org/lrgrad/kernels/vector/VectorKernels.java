@@ -1,23 +1,31 @@
 package org.lrgrad.kernels.vector;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.lrgrad.kernels.AdamBiasCorrection;
+import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.KernelUnavailableException;
 import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on the Vector API: a blocked, packed sgemm with a register-tiled micro-kernel (see {@code
- * SpeciesOpsTemplate}); every operation built on sgemm (the low-rank family, the linear algebra) runs on it. The
- * element-wise operations run the inherited reference loops, which C2 auto-vectorizes: Vector API versions of them
- * were written, but allocated boxed vectors when two widths shared a JVM (as the tests do), so they were left out
- * until they pass the no-allocation tests.
+ * SpeciesOpsTemplate}), and vector loops for the element-wise operations, which compute the reference's bits (their
+ * tails run the reference loops). Adafactor and softmax cross-entropy stay on the inherited reference loops: their
+ * cost is in double-precision sums (and {@code Math.exp}) that must run in the reference's order to give its results.
  *
  * <p>An sgemm of at least {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds is split into blocks of whole tiles of
  * C, run on the calling thread and on a shared pool of daemon threads; {@value #THREADS_PROPERTY} sets how many
  * threads one call uses (default: the available processors). Every element of C is computed by the same code in the
  * same order whatever the thread count, so results do not depend on it.
  *
+ * <p>Like all Vector API code, these loops allocate a boxed vector per operation until C2 has compiled them (the
+ * interpreter and C1 keep no vector in a register), which takes some thousands of calls; once compiled, no call
+ * allocates, with one width or both in a JVM: each width runs its own hidden copy of the template (see {@link
+ * SpeciesOps}), whose element-wise loops are entered through method handles so that they compile on their own.
  */
 public class VectorKernels extends ReferenceKernels {
   /** The system property that sets how many threads a large sgemm uses (default: available processors). */
@@ -29,6 +37,20 @@ public class VectorKernels extends ReferenceKernels {
   private final VectorSpecies<Float> species;
   private final SpeciesOps ops;
   private final int threads;
+
+  // The element-wise loops of ops, entered through method handles bound to it. This class's methods are shared by
+  // every width in the JVM: a call through ops that the JIT inlines puts the loops of both widths into one compiled
+  // method, and such compilations were seen leaving boxed vectors (allocating on every call) in the training tests.
+  // A method handle held in an ordinary final instance field is not a constant to the JIT, so it never inlines the
+  // call: each width's loops compile on their own, with their species a constant.
+  private final MethodHandle sgdStep;
+  private final MethodHandle momentumStep;
+  private final MethodHandle adamStep;
+  private final MethodHandle adamDirection;
+  private final MethodHandle relu;
+  private final MethodHandle reluBackward;
+  private final MethodHandle biasAdd;
+  private final MethodHandle biasGradient;
 
   /** @param bits the vector width in bits, or 0 for the JVM's preferred width */
   public VectorKernels(int bits) throws KernelUnavailableException {
@@ -50,6 +72,36 @@ public class VectorKernels extends ReferenceKernels {
         VectorShape.forBitSize(bits));
     this.ops = SpeciesOps.forSpecies(species);
     this.threads = threads;
+    this.sgdStep = loop("sgdStep");
+    this.momentumStep = loop("momentumStep");
+    this.adamStep = loop("adamStep");
+    this.adamDirection = loop("adamDirection");
+    this.relu = loop("relu");
+    this.reluBackward = loop("reluBackward");
+    this.biasAdd = loop("biasAdd");
+    this.biasGradient = loop("biasGradient");
+  }
+
+  /** The method of {@link SpeciesOps} with this name, bound to {@link #ops}. */
+  private MethodHandle loop(String name) {
+    for (Method method : SpeciesOps.class.getMethods()) {
+      if (method.getName().equals(name)) {
+        try {
+          return MethodHandles.lookup().unreflect(method).bindTo(ops);
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    throw new IllegalStateException("SpeciesOps has no method " + name);
+  }
+
+  /** What a loop threw: the loops throw no checked exception, so this is an unchecked one, rethrown as it is. */
+  private static RuntimeException rethrown(Throwable e) {
+    if (e instanceof Error error) {
+      throw error;
+    }
+    return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
   }
 
   private static int threadsFromProperty() {
@@ -126,5 +178,125 @@ public class VectorKernels extends ReferenceKernels {
   private int tilesAlong(boolean rows, int m, int n) {
     int unit = rows ? ops.tileRows() : ops.tileCols();
     return ((rows ? m : n) + unit - 1) / unit;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Element-wise: the vector loops, then the reference on the remainder.
+
+  @Override
+  protected void sgdStepUnchecked(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+    int done;
+    try {
+      done = (int) sgdStep.invokeExact(len, lr, weightDecay, p, pOff, g, gOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < len) {
+      super.sgdStepUnchecked(len - done, lr, weightDecay, p, pOff + done, g, gOff + done);
+    }
+  }
+
+  @Override
+  protected void momentumStepUnchecked(int len, int step, float lr, float momentum, float dampening,
+      boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
+    int done;
+    try {
+      done = (int) momentumStep.invokeExact(len, step == 1, lr, momentum, dampening, nesterov, weightDecay, p, pOff, g,
+          gOff, buf, bufOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < len) {
+      super.momentumStepUnchecked(len - done, step, lr, momentum, dampening, nesterov, weightDecay, p, pOff + done,
+          g, gOff + done, buf, bufOff + done);
+    }
+  }
+
+  @Override
+  protected void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
+      int gOff, float[] m, int mOff, float[] v, int vOff) {
+    int done;
+    try {
+      done = (int) adamStep.invokeExact(len, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, convention,
+          AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step),
+          AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), p, pOff, g, gOff, m, mOff, v, vOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < len) {
+      super.adamStepUnchecked(len - done, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay,
+          convention, p, pOff + done, g, gOff + done, m, mOff + done, v, vOff + done);
+    }
+  }
+
+  @Override
+  protected void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
+      AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
+      int outOff) {
+    int done;
+    try {
+      done = (int) adamDirection.invokeExact(len, beta1, beta2, eps, convention,
+          AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step),
+          AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), g, gOff, m, mOff, v, vOff, out, outOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < len) {
+      super.adamDirectionUnchecked(len - done, step, beta1, beta2, eps, convention, g, gOff + done, m, mOff + done,
+          v, vOff + done, out, outOff + done);
+    }
+  }
+
+  @Override
+  protected void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff) {
+    int done;
+    try {
+      done = (int) relu.invokeExact(len, x, xOff, y, yOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < len) {
+      super.reluUnchecked(len - done, x, xOff + done, y, yOff + done);
+    }
+  }
+
+  @Override
+  protected void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    int done;
+    try {
+      done = (int) reluBackward.invokeExact(len, x, xOff, dy, dyOff, dx, dxOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < len) {
+      super.reluBackwardUnchecked(len - done, x, xOff + done, dy, dyOff + done, dx, dxOff + done);
+    }
+  }
+
+  @Override
+  protected void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+    int done;
+    try {
+      done = (int) biasAdd.invokeExact(rows, cols, bias, biasOff, y, yOff, ldy);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < cols) {
+      super.biasAddUnchecked(rows, cols - done, bias, biasOff + done, y, yOff + done, ldy);
+    }
+  }
+
+  @Override
+  protected void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
+    int done;
+    try {
+      done = (int) biasGradient.invokeExact(rows, cols, dy, dyOff, lddy, db, dbOff);
+    } catch (Throwable e) {
+      throw rethrown(e);
+    }
+    if (done < cols) {
+      super.biasGradientUnchecked(rows, cols - done, dy, dyOff + done, lddy, db, dbOff + done);
+    }
   }
 }
