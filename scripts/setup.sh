@@ -92,7 +92,8 @@ require_python_torch() {
   LRGRAD_PYTHON=/usr/bin/python3
   [ -x "$LRGRAD_PYTHON" ] || apt_install python3
   "$LRGRAD_PYTHON" -c 'import torch' >/dev/null 2>&1 || apt_install python3-torch
-  "$LRGRAD_PYTHON" -c 'import torch' >/dev/null 2>&1 || die "$LRGRAD_PYTHON cannot import torch after installing python3-torch"
+  "$LRGRAD_PYTHON" -c 'import torch' >/dev/null 2>&1 \
+    || die "$LRGRAD_PYTHON cannot import torch after installing python3-torch"
   say "PyTorch $("$LRGRAD_PYTHON" -c 'import torch; print(torch.__version__)') on $("$LRGRAD_PYTHON" --version)"
 }
 
