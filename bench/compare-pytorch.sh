@@ -10,7 +10,7 @@
 #   --batch    samples per step (default 32, the experiment's); --hidden the hidden width (default 1024)
 #
 # Installs Debian's python3-torch (and what the build needs) from the machine's apt sources when missing.
-# LRGRAD_JAVA_OPTS adds JVM options (e.g. -Dlrgrad.kernels=jni).
+# LRGRAD_JAVA_OPTS adds JVM options (e.g. -Dlrgrad.kernels=jni); OMP_WAIT_POLICY sets PyTorch's (default PASSIVE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -50,6 +50,8 @@ if ! mvn -B -q -ntp -pl bench -am -Dmaven.test.skip=true package >"$build_log" 2
   die "the build failed (output above)"
 fi
 
+omp_wait_policy="${OMP_WAIT_POLICY:-PASSIVE}"
+say "PyTorch's OpenMP threads: OMP_WAIT_POLICY=$omp_wait_policy"
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other processes skew both sides)"
 results=()
 for optimizer in adam sgd; do
@@ -59,9 +61,12 @@ for optimizer in adam sgd; do
     org.lrgrad.bench.experiment.Throughput "$optimizer" "$steps" "$warmup" "$batch" "$hidden" 2> >(sed 's/^/  /' >&2) \
     | tail -n 1)"
   # PyTorch's intra-op pool (OpenMP) and the OpenBLAS under it (Debian links python3-torch to libblas.so.3, which
-  # is OpenBLAS here, with a thread pool of its own) at the same count as lrgrad's.
-  theirs="$(OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" "$LRGRAD_PYTHON" bench/scripts/pytorch_throughput.py "$optimizer" "$threads" \
-    "$steps" "$warmup" "$batch" "$hidden" 2> >(sed 's/^/  /' >&2) | tail -n 1)"
+  # is OpenBLAS here, with a thread pool of its own) at the same count as lrgrad's. OpenMP threads that wait
+  # passively: with GNU OpenMP's default spinning, PyTorch at 2 threads on a loaded 2-core machine ran SGD at 145
+  # samples/s instead of 2,350 (measured here, load average 13). OMP_WAIT_POLICY=ACTIVE measures the spinning.
+  theirs="$(OMP_WAIT_POLICY="$omp_wait_policy" OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
+    "$LRGRAD_PYTHON" bench/scripts/pytorch_throughput.py "$optimizer" "$threads" "$steps" "$warmup" "$batch" \
+    "$hidden" 2> >(sed 's/^/  /' >&2) | tail -n 1)"
   results+=("$optimizer $ours $theirs")
 done
 wait

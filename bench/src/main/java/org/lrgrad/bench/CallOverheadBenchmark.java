@@ -51,7 +51,6 @@ public class CallOverheadBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws UnavailableException {
-    Kernels kernels = LrgradKernels.open(implementation, 1);
     if (call.startsWith("sgemm-")) {
       int s = Integer.parseInt(call.substring("sgemm-".length()));
       SeededRandom random = new SeededRandom(s);
@@ -71,6 +70,7 @@ public class CallOverheadBenchmark {
       random.fillGaussian(out, 0, len, 0.02f);
       random.fillGaussian(g, 0, len, 1f);
       float[] state = new float[Math.toIntExact(OptimizerStep.ADAM.stateFloats(mn[0], mn[1], 0))];
+      Kernels kernels = LrgradKernels.open(implementation, 1);
       OptimizerStep.Call step = OptimizerStep.ADAM.bind(kernels, mn[0], mn[1], 0, out, g, state);
       bound = step::run;
     } else {

@@ -351,14 +351,6 @@ public final class Report {
     return r.score();
   }
 
-  List<Call> calls() {
-    return calls;
-  }
-
-  List<Refresh> refreshes() {
-    return refreshes;
-  }
-
   /** The low-rank step's time on the refresh's layer, rank and implementation, NaN when it was not measured. */
   double lowRankStepMicros(Refresh f) {
     return steps.stream().filter(s -> s.step().equals(OptimizerStep.LOW_RANK_ADAM.id()) && s.m() == f.m()
@@ -388,7 +380,8 @@ public final class Report {
     List<String> methodOrder = List.of("exact", "randomized", "random");
     List<Refresh> sorted = new ArrayList<>(refreshes);
     sorted.sort(Comparator.comparingLong((Refresh f) -> (long) f.m() * f.n()).thenComparingInt(Refresh::m)
-        .thenComparingInt(f -> methodOrder.indexOf(f.method())).thenComparingInt(f -> order.indexOf(f.implementation())));
+        .thenComparingInt(f -> methodOrder.indexOf(f.method()))
+        .thenComparingInt(f -> order.indexOf(f.implementation())));
     for (Refresh f : sorted) {
       double adam = adamMicros(f.m(), f.n(), f.implementation());
       md.append("| ").append(f.layer()).append(" | ").append(f.rank()).append(" | ").append(f.methodText())

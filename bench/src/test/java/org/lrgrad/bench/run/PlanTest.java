@@ -59,6 +59,7 @@ class PlanTest {
 
   @Test
   void theQuickProfileComparesTheBridgesWithTheJavaKernelsAndRunsTheExactSvdOnceWarm() {
+    // vector-128 has no optimizer steps, tiny calls or refreshes in quick: the full profile measures it.
     List<Job> jobs = Profile.QUICK.jobs(MACHINE);
     Job calls = jobs.stream().filter(j -> j.benchmark().equals("CallOverheadBenchmark")).findFirst().orElseThrow();
     // jni and ffm are not on this machine; vector-128 is left to the full profile.
@@ -72,6 +73,9 @@ class PlanTest {
       boolean exact = job.params().get("method").equals(List.of("exact"));
       assertEquals(exact ? new Job.Iterations(1, 1) : null, job.iterations(), job.toString());
     }
+    List<Job> steps = jobs.stream().filter(j -> j.benchmark().equals("OptimizerStepBenchmark")).toList();
+    assertEquals(List.of(List.of("vector"), List.of("reference")), steps.stream()
+        .map(j -> j.params().get("implementation")).toList());
     // -p keeps the override.
     Job narrowed = refresh.get(1).restrictedTo(Map.of("layer", List.of("1024x1024")));
     assertEquals(refresh.get(1).iterations(), narrowed.iterations());
