@@ -44,7 +44,8 @@ require_python_torch
 
 say "building the bench jar"
 build_log="$(mktemp)"
-trap 'rm -f "$build_log"' EXIT
+side_log="$(mktemp)"
+trap 'rm -f "$build_log" "$side_log"' EXIT
 if ! mvn -B -q -ntp -pl bench -am -Dmaven.test.skip=true package >"$build_log" 2>&1; then
   cat "$build_log"
   die "the build failed (output above)"
@@ -58,18 +59,20 @@ for optimizer in adam sgd; do
   # shellcheck disable=SC2086 # LRGRAD_JAVA_OPTS is a list of options
   ours="$("$LRGRAD_JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -Dlrgrad.threads="$threads" ${LRGRAD_JAVA_OPTS:-} -cp bench/target/lrgrad-bench.jar \
-    org.lrgrad.bench.experiment.Throughput "$optimizer" "$steps" "$warmup" "$batch" "$hidden" 2> >(sed 's/^/  /' >&2) \
+    org.lrgrad.bench.experiment.Throughput "$optimizer" "$steps" "$warmup" "$batch" "$hidden" 2>"$side_log" \
     | tail -n 1)"
+  grep -v '^WARNING: Using incubator modules' "$side_log" | sed 's/^/  /' >&2
   # PyTorch's intra-op pool (OpenMP) and the OpenBLAS under it (Debian links python3-torch to libblas.so.3, which
   # is OpenBLAS here, with a thread pool of its own) at the same count as lrgrad's. OpenMP threads that wait
   # passively: with GNU OpenMP's default spinning, PyTorch at 2 threads on a loaded 2-core machine ran SGD at 145
   # samples/s instead of 2,350 (measured here, load average 13). OMP_WAIT_POLICY=ACTIVE measures the spinning.
   theirs="$(OMP_WAIT_POLICY="$omp_wait_policy" OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
     "$LRGRAD_PYTHON" bench/scripts/pytorch_throughput.py "$optimizer" "$threads" "$steps" "$warmup" "$batch" \
-    "$hidden" 2> >(sed 's/^/  /' >&2) | tail -n 1)"
+    "$hidden" 2>"$side_log" | tail -n 1)"
+  sed 's/^/  /' "$side_log" >&2
+  [ -n "$ours" ] && [ -n "$theirs" ] || die "a side printed no result (its output is above)"
   results+=("$optimizer $ours $theirs")
 done
-wait
 
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

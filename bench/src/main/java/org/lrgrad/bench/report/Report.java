@@ -325,7 +325,7 @@ public final class Report {
         .append(" same layer and implementation; state = persistent optimizer state (METHOD.md §2); B/step = bytes")
         .append(" allocated per step (`-prof gc`). `lowrank-adam` is the per-step work of LRG-Adam and GaLore-Adam")
         .append(" at rank r with a fixed projector (project, Adam direction, project back); the projector's")
-        .append(" refresh is not in it.\n\n");
+        .append(" refresh is not in it (see Projector refresh).\n\n");
     md.append("JMH allocates on its own about ").append(bytes(harnessBytesPerIteration)).append(" B per measured")
         .append(" iteration (measured on PeakBenchmark, whose body allocates nothing), which `-prof gc` spreads over")
         .append(" the calls of that iteration: the column JMH's share is that amount per step. A step that allocates")
@@ -369,8 +369,8 @@ public final class Report {
     }
     md.append("## Projector refresh\n\n");
     md.append("One refresh of a low-rank optimizer's projector, timed alone (ms, ± the 99.9% half-width when JMH had")
-        .append(" enough samples): GaLore's top-r subspace of a Gaussian gradient by the exact SVD (`topSubspaceExact`:")
-        .append(" QR, then one-sided Jacobi) or the randomized one (`topSubspaceRandomized`, r + 10 probes, 2 power")
+        .append(" enough samples): GaLore's top-r subspace of a Gaussian gradient by the exact SVD")
+        .append(" (`topSubspaceExact`: QR, then one-sided Jacobi) or the randomized one (`topSubspaceRandomized`, r + 10 probes, 2 power")
         .append(" iterations, the experiment's settings), on GaLore's side; LRG's seeded Gaussian m×r,")
         .append(" orthonormalized. Step = the `lowrank-adam` step above (same layer, r, implementation); amortized =")
         .append(" step + refresh / T with T = ").append(REFRESH_INTERVAL).append(" (`LowRankAdam`'s default); × Adam")
