@@ -13,6 +13,8 @@
 #           -p size=256,512 (see bench/README.md for the parameters)
 #
 # Installs OpenBLAS (the peer every result is compared with) and gcc from the machine's apt sources when missing.
+# Runs bridge-jni/scripts/mca.sh (the NEON micro-kernel's llvm-mca figure) when the checkout has it, and puts its
+# line in the report ("not available" otherwise). Training throughput against PyTorch: bench/compare-pytorch.sh.
 set -euo pipefail
 command_line="bench/run-benchmarks.sh $*"
 cd "$(dirname "$0")/.."
@@ -40,13 +42,29 @@ require_openblas
 
 say "building the benchmarks jar (tests are ./run-tests.sh's job)"
 build_log="$(mktemp)"
-trap 'rm -f "$build_log"' EXIT
+mca_log="$(mktemp)"
+trap 'rm -f "$build_log" "$mca_log"' EXIT
 if ! mvn -B -q -ntp -pl bench -am -Dmaven.test.skip=true package >"$build_log" 2>&1; then
   cat "$build_log"
   die "the build failed (output above)"
 fi
 
+# The NEON micro-kernel's llvm-mca figure (the native issue), recomputed by the script that bridge-jni keeps for it;
+# its one line goes into the report as it is.
+mca_script="bridge-jni/scripts/mca.sh"
+if [ -f "$mca_script" ]; then
+  say "the NEON micro-kernel's llvm-mca figure ($mca_script)"
+  if mca_output="$(bash "$mca_script" 2>"$mca_log")" && [ -n "$mca_output" ]; then
+    mca_line="$(printf '%s\n' "$mca_output" | tail -n 1)"
+  else
+    mca_line="not available: $mca_script failed: $(tail -n 1 "$mca_log")"
+  fi
+else
+  mca_line="not available: $mca_script is not in this checkout"
+fi
+say "llvm-mca: $mca_line"
+
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the $(nproc) cores skew the figures)"
 "$LRGRAD_JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -cp bench/target/lrgrad-bench.jar org.lrgrad.bench.run.BenchmarkRunner \
-  "$profile" "${filter[@]}" "$@" --command "$command_line"
+  "$profile" "${filter[@]}" "$@" --command "$command_line" --mca "$mca_line"

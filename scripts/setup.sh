@@ -85,6 +85,18 @@ require_openblas() {
   say "OpenBLAS: $(readlink -f "$library" || echo "missing: the benchmarks will say so")"
 }
 
+# Sets LRGRAD_PYTHON to Debian's own python3 with PyTorch on the CPU (python3-torch), the other side of
+# bench/compare-pytorch.sh's throughput comparison. Debian's python, not the first on the PATH (pyenv, a venv): the
+# apt package installs into its dist-packages only.
+require_python_torch() {
+  LRGRAD_PYTHON=/usr/bin/python3
+  [ -x "$LRGRAD_PYTHON" ] || apt_install python3
+  "$LRGRAD_PYTHON" -c 'import torch' >/dev/null 2>&1 || apt_install python3-torch
+  "$LRGRAD_PYTHON" -c 'import torch' >/dev/null 2>&1 \
+    || die "$LRGRAD_PYTHON cannot import torch after installing python3-torch"
+  say "PyTorch $("$LRGRAD_PYTHON" -c 'import torch; print(torch.__version__)') on $("$LRGRAD_PYTHON" --version)"
+}
+
 # The native library's aarch64 build needs the cross compiler and its C library, and its tests qemu-user
 # (bridge-jni/README.md).
 require_native_tools() {

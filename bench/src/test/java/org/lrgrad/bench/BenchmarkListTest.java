@@ -43,8 +43,10 @@ class BenchmarkListTest {
   @Test
   void theAnnotationProcessorListedEveryBenchmarkWithTheForkFlags() throws IOException {
     Map<String, BenchmarkListEntry> entries = benchmarkList();
-    assertEquals(List.of("org.lrgrad.bench.LowRankSgemmBenchmark.sgemm", "org.lrgrad.bench.OptimizerStepBenchmark.step",
-        "org.lrgrad.bench.PeakBenchmark.fma", "org.lrgrad.bench.SgemmBenchmark.sgemm"), List.copyOf(entries.keySet()));
+    assertEquals(List.of("org.lrgrad.bench.CallOverheadBenchmark.call", "org.lrgrad.bench.LowRankSgemmBenchmark.sgemm",
+        "org.lrgrad.bench.OptimizerStepBenchmark.step", "org.lrgrad.bench.PeakBenchmark.fma",
+        "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh", "org.lrgrad.bench.SgemmBenchmark.sgemm"),
+        List.copyOf(entries.keySet()));
     for (BenchmarkListEntry entry : entries.values()) {
       Collection<String> forkArgs = entry.getJvmArgsAppend().orElse(List.of());
       assertTrue(forkArgs.containsAll(List.of("--add-modules", "jdk.incubator.vector",
@@ -65,8 +67,11 @@ class BenchmarkListTest {
     }
     Map<String, String[]> stepParams = entries.get("org.lrgrad.bench.OptimizerStepBenchmark.step")
         .getParams().get();
-    for (String implementation : stepParams.get("implementation")) {
-      assertTrue(SgemmImplementations.kernelNames().contains(implementation), implementation);
+    for (String kernels : List.of("org.lrgrad.bench.OptimizerStepBenchmark.step",
+        "org.lrgrad.bench.CallOverheadBenchmark.call", "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh")) {
+      for (String implementation : entries.get(kernels).getParams().get().get("implementation")) {
+        assertTrue(SgemmImplementations.kernelNames().contains(implementation), kernels + ": " + implementation);
+      }
     }
     assertEquals(Arrays.stream(OptimizerStep.values()).map(OptimizerStep::id).toList(),
         List.of(stepParams.get("step")));

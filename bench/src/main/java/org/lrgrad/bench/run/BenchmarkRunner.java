@@ -41,13 +41,22 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <pre>
  * usage: BenchmarkRunner smoke|quick|full [--include REGEX] [-p NAME=V1,V2]... [--out DIR] [--command TEXT]
+ *     [--mca TEXT]
  * </pre>
+ *
+ * <p>{@code --mca} is the NEON micro-kernel's llvm-mca line (or why there is none) that {@code bench/run-benchmarks.sh}
+ * computed before the run; the report shows it as it is.
  */
 public final class BenchmarkRunner {
 
   /** What to run and where to write. */
   public record Settings(Profile profile, Pattern include, Map<String, List<String>> only, Path out,
-      String command) {}
+      String command, String mca) {
+
+    public Settings(Profile profile, Pattern include, Map<String, List<String>> only, Path out, String command) {
+      this(profile, include, only, out, command, null);
+    }
+  }
 
   private BenchmarkRunner() {}
 
@@ -58,7 +67,7 @@ public final class BenchmarkRunner {
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println("usage: BenchmarkRunner smoke|quick|full [--include REGEX] [-p NAME=V1,V2]... [--out DIR]"
-          + " [--command TEXT]");
+          + " [--command TEXT] [--mca TEXT]");
       System.exit(2);
       return;
     }
@@ -75,6 +84,7 @@ public final class BenchmarkRunner {
     Map<String, List<String>> only = new LinkedHashMap<>();
     Path out = null;
     String command = "BenchmarkRunner " + String.join(" ", args);
+    String mca = null;
     for (int i = 1; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
@@ -85,6 +95,7 @@ public final class BenchmarkRunner {
         case "--include" -> include = Pattern.compile(value);
         case "--out" -> out = Path.of(value);
         case "--command" -> command = value;
+        case "--mca" -> mca = value;
         case "-p" -> {
           int eq = value.indexOf('=');
           if (eq <= 0 || eq == value.length() - 1) {
@@ -99,7 +110,7 @@ public final class BenchmarkRunner {
       out = Path.of("bench", "results",
           profile.id() + "-" + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
-    return new Settings(profile, include, only, out, command);
+    return new Settings(profile, include, only, out, command, mca);
   }
 
   /** Runs the plan and writes everything into {@code settings.out()}; returns the report's path. */
@@ -152,7 +163,7 @@ public final class BenchmarkRunner {
         SgemmImplementations.openBlasConfig(),
         profile.forks + " fork(s) per combination (0: in this JVM), " + profile.warmupIterations + " warm-up × "
             + profile.warmupTime + ", " + profile.measurementIterations + " measured × " + profile.measurementTime,
-        unavailable, missing(jobs, results));
+        unavailable, missing(jobs, results), settings.mca());
     Files.writeString(settings.out().resolve(Report.RUN_INFO),
         new GsonBuilder().setPrettyPrinting().create().toJson(info), StandardCharsets.UTF_8);
     return Report.write(settings.out());
@@ -202,9 +213,10 @@ public final class BenchmarkRunner {
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include("^" + Pattern.quote(job.className()) + "\\.")
         .forks(forks)
-        .warmupIterations(profile.warmupIterations)
+        .warmupIterations(job.iterations() == null ? profile.warmupIterations : job.iterations().warmup())
         .warmupTime(profile.warmupTime)
-        .measurementIterations(profile.measurementIterations)
+        .measurementIterations(job.iterations() == null ? profile.measurementIterations
+            : job.iterations().measurement())
         .measurementTime(profile.measurementTime)
         .addProfiler(GCProfiler.class)
         // The smoke run is CI's check: any error fails it. A long run keeps the other results and the report lists

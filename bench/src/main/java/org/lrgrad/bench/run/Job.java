@@ -9,11 +9,21 @@ import java.util.Map;
 /**
  * One JMH run of a profile: a benchmark class (simple name, in {@code org.lrgrad.bench}) and its parameter values
  * (JMH runs their cross product).
+ *
+ * @param iterations warm-up and measured iteration counts that replace the profile's, for a benchmark whose single
+ *     call takes seconds (each iteration is then one call); null: the profile's
  */
-public record Job(String benchmark, Map<String, List<String>> params) {
+public record Job(String benchmark, Map<String, List<String>> params, Iterations iterations) {
+
+  /** Iteration counts of a job whose calls are too slow for the profile's. */
+  public record Iterations(int warmup, int measurement) {}
 
   public Job {
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+  }
+
+  public Job(String benchmark, Map<String, List<String>> params) {
+    this(benchmark, params, null);
   }
 
   /** The JMH name of the benchmark's class. */
@@ -60,7 +70,7 @@ public record Job(String benchmark, Map<String, List<String>> params) {
       }
       kept.put(param.getKey(), values);
     }
-    return new Job(benchmark, kept);
+    return new Job(benchmark, kept, iterations);
   }
 
   /** A small builder, so that profiles read as tables. */
@@ -71,6 +81,7 @@ public record Job(String benchmark, Map<String, List<String>> params) {
   static final class Builder {
     private final String benchmark;
     private final Map<String, List<String>> params = new LinkedHashMap<>();
+    private Iterations iterations;
 
     private Builder(String benchmark) {
       this.benchmark = benchmark;
@@ -93,6 +104,12 @@ public record Job(String benchmark, Map<String, List<String>> params) {
       return param(name, strings);
     }
 
+    /** One call takes seconds: {@code warmup} and {@code measurement} iterations instead of the profile's. */
+    Builder iterations(int warmup, int measurement) {
+      iterations = new Iterations(warmup, measurement);
+      return this;
+    }
+
     /** The job, or null when a parameter has no values (e.g. no implementation is available). */
     Job build() {
       for (List<String> values : params.values()) {
@@ -100,7 +117,7 @@ public record Job(String benchmark, Map<String, List<String>> params) {
           return null;
         }
       }
-      return new Job(benchmark, params);
+      return new Job(benchmark, params, iterations);
     }
   }
 }

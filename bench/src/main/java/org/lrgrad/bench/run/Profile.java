@@ -23,7 +23,10 @@ public enum Profile {
           lowRank(oneThread, 1).param("m", 1024).param("r", 4).param("n", 1024).param("transpose", "NN").build(),
           // In a fork: the only way to give lrgrad's kernels another thread count.
           square(withoutReference(available.sgemm(2)), 2).param("size", 64).param("transpose", "NN").build(),
-          steps(available.kernels()).param("layer", "1024x1024").build());
+          steps(available.kernels()).param("layer", "1024x1024").build(),
+          calls(available.kernels()).build(),
+          // A layer small enough for the exact SVD to take milliseconds.
+          refresh(available.kernels()).param("method", REFRESH_METHODS).param("layer", "256x128").build());
     }
   },
   QUICK(1, 2, TimeValue.milliseconds(500), 3, TimeValue.milliseconds(500)) {
@@ -38,8 +41,14 @@ public enum Profile {
           square(fast, 1).param("size", 1024).param("transpose", "NN").build(),
           square(withoutReference(available.sgemm(2)), 2).param("size", 1024).param("transpose", "NN").build(),
           lowRank(fast, 1).param("m", 4096).param("r", 16, 64).param("n", 4096).param("transpose", "NN").build(),
-          steps(withoutReference(kernels)).param("layer", LAYERS).build(),
-          steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build());
+          steps(kernels.stream().filter(QUICK_STEP_KERNELS::contains).toList()).param("layer", LAYERS).build(),
+          steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build(),
+          calls(kernels.stream().filter(CALL_KERNELS::contains).toList()).build(),
+          refresh(subject(kernels)).param("method", "randomized", "random").param("layer", "1024x1024", "4096x1024")
+              .build(),
+          // 15 to 25 s per call on these layers: one warm-up call and one measured.
+          refresh(subject(kernels)).param("method", "exact").param("layer", "1024x1024", "4096x1024")
+              .iterations(1, 1).build());
     }
   },
   FULL(1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1)) {
@@ -58,6 +67,11 @@ public enum Profile {
             .param("n", 1024, 4096).param("transpose", "NN").build());
       }
       jobs.add(steps(available.kernels()).param("layer", LAYERS).build());
+      jobs.add(calls(available.kernels()).build());
+      jobs.add(refresh(available.kernels()).param("method", "randomized", "random").param("layer", LAYERS).build());
+      // The exact SVD has no matrix product for the kernels to speed up (TopSubspace.exact): the same code for all.
+      jobs.add(refresh(subject(available.kernels())).param("method", "exact").param("layer", LAYERS)
+          .iterations(1, 3).build());
       return present(jobs.toArray(new Job[0]));
     }
   };
@@ -66,11 +80,24 @@ public enum Profile {
   static final String SQUARE = "SgemmBenchmark";
   static final String LOW_RANK = "LowRankSgemmBenchmark";
   static final String STEPS = "OptimizerStepBenchmark";
+  static final String CALLS = "CallOverheadBenchmark";
+  static final String REFRESH = "ProjectorRefreshBenchmark";
+  /** The kernels the report's targets are about. */
+  static final String SUBJECT = "vector";
   /** lrgrad's plain-Java kernels: single-threaded, and slow enough to be measured on small shapes only. */
   static final String REFERENCE = "reference";
   static final String[] TRANSPOSES = {"NN", "NT", "TN", "TT"};
   static final String[] LAYERS = {"1024x1024", "2048x512", "4096x1024"};
   static final String[] STEP_IDS = {"sgd", "momentum", "adam", "adamw", "adafactor", "lowrank-adam"};
+  static final String[] CALL_SHAPES = {"sgemm-1", "sgemm-4", "sgemm-16", "adam-4x4"};
+  /** The bridges (JNI and FFM, the same native code) against the Java kernels, in the quick profile. */
+  static final List<String> CALL_KERNELS = List.of("jni", "ffm", SUBJECT, REFERENCE);
+  static final String[] REFRESH_METHODS = {"exact", "randomized", "random"};
+  /**
+   * The optimizer steps of the quick profile run on the Java kernels the targets are about and the native ones that
+   * Android runs (the reference adds one layer); the others in {@code full}, to keep {@code quick} near 10 minutes.
+   */
+  static final List<String> QUICK_STEP_KERNELS = List.of(SUBJECT, "jni");
 
   /** JMH forks per parameter combination; 0 runs in this JVM (a job at another thread count still forks once). */
   final int forks;
@@ -125,6 +152,19 @@ public enum Profile {
   private static Job.Builder steps(List<String> kernels) {
     return Job.of(STEPS).param("implementation", kernels).param("step", STEP_IDS).param("rank", 16)
         .param("threads", 1);
+  }
+
+  private static Job.Builder calls(List<String> kernels) {
+    return Job.of(CALLS).param("implementation", kernels).param("call", CALL_SHAPES);
+  }
+
+  private static Job.Builder refresh(List<String> kernels) {
+    return Job.of(REFRESH).param("implementation", kernels).param("rank", 16).param("threads", 1);
+  }
+
+  /** The targets' kernels when they can run here, else nothing. */
+  private static List<String> subject(List<String> kernels) {
+    return kernels.contains(SUBJECT) ? List.of(SUBJECT) : List.of();
   }
 
   private static List<String> withoutReference(List<String> implementations) {

@@ -59,6 +59,16 @@ class ReportTest {
         "rank", "16", "threads", "1"), micros, "us/op", Double.NaN, allocatedPerCall, "1 s");
   }
 
+  private static JsonObject call(String call, String implementation, double nanos) {
+    return run("CallOverheadBenchmark.call", Map.of("implementation", implementation, "call", call), nanos, "ns/op",
+        Double.NaN, 0, "1 s");
+  }
+
+  private static JsonObject refresh(String method, double millis) {
+    return run("ProjectorRefreshBenchmark.refresh", Map.of("implementation", "vector", "method", method, "layer",
+        "1024x1024", "rank", "16", "threads", "1"), millis, "ms/op", Double.NaN, 0, "1 s");
+  }
+
   private static JsonArray results() {
     JsonArray results = new JsonArray();
     // 80 GFLOP/s; 1000 calls in a 1 s iteration at 0.01 B each: JMH's own 10 B per iteration.
@@ -75,7 +85,7 @@ class ReportTest {
   private static RunInfo info() {
     return new RunInfo("2026-01-02T03:04:05Z", "quick", "bench/run-benchmarks.sh quick", "Test CPU", 2,
         List.of(0.5, 1.5), "Linux", "JDK 25", "OpenBLAS test", "1 fork", List.of(new RunInfo.Unavailable("jni", 1,
-            "liblrgrad.so not built")), List.of("SgemmBenchmark {implementation=ejml}"));
+            "liblrgrad.so not built")), List.of("SgemmBenchmark {implementation=ejml}"), "mca: 2.00 cycles per k step");
   }
 
   @Test
@@ -89,15 +99,22 @@ class ReportTest {
     // Two threads: 86.4 / (2 × 80) = 54%; no OpenBLAS at two threads in this run.
     assertTrue(md.contains("| 1024 | vector | 86.4 ± 8.64 | 54.0% | — | 0 |"), md);
 
-    assertTrue(md.contains("| `vector` sgemm 1024³, 1 thread ≥ 0.75 × OpenBLAS 1 thread | 0.80× | yes |"), md);
-    assertTrue(md.contains("| `vector` 2 threads ≥ 1.8 × 1 thread, square ≥ 1024 | 1024³: 1.80× | yes |"), md);
-    assertTrue(md.contains("every square size ≥ 256 (NN, 1 thread) | 1024: 4.00× | yes |"), md);
-    assertTrue(md.contains("r = 16 ≤ 0.8 × Adam's time | 0.70× | yes |"), md);
+    // 0.80 / 0.75 = 1.067; 1.80 / 1.8 = 1; 4 / 3 = 1.33; 0.70 / 0.8 = 0.875.
+    assertTrue(md.contains("| `vector` sgemm 1024³, 1 thread ≥ 75% of OpenBLAS 1 thread | 80.0% of OpenBLAS | yes"
+        + " | 7% above |"), md);
+    assertTrue(md.contains("| `vector` 2 threads ≥ 1.8 × 1 thread, square ≥ 1024 | 1024³: 1.80× | yes | 0% above |"),
+        md);
+    assertTrue(md.contains("every square size ≥ 256 (NN, 1 thread) | 1024: 4.00× | yes | 33% above |"), md);
+    assertTrue(md.contains("r = 16 ≤ 0.8 × Adam's time | 0.70× | yes | 13% under |"), md);
     // Adam's 0.01 B/step is JMH's share (10 B over 1000 steps); the low-rank step's 500 B is its own.
     assertTrue(md.contains("| 1024×1024 | adam | vector | 1000 | 1.00× | 8.00 MiB | 0 | 0 |"), md);
     assertTrue(md.contains("| 1024×1024 | lowrank-adam (r = 16) | vector | 700 | 0.70× | 192.0 KiB | 500 | 0 |"),
         md);
-    assertTrue(md.contains("allocates 0 bytes (steady state) | lowrank-adam 1024×1024 vector: 500 B | **no** |"), md);
+    assertTrue(md.contains("allocates 0 bytes (steady state, `-prof gc`) | lowrank-adam 1024×1024 vector: 500 B"
+        + " | **no** | up to 500 B per step beyond JMH's share |"), md);
+    assertTrue(md.contains("| training throughput ≥ PyTorch CPU, same MLP and threads | measured by"
+        + " `bench/compare-pytorch.sh`"), md);
+    assertTrue(md.contains("## NEON micro-kernel (llvm-mca)\n\nmca: 2.00 cycles per k step\n"), md);
 
     assertTrue(md.contains("- `jni` at 1 thread(s): liblrgrad.so not built"), md);
     assertTrue(md.contains("no result (an error; see the run's console output): SgemmBenchmark {implementation=ejml}"),
@@ -109,10 +126,46 @@ class ReportTest {
   }
 
   @Test
+  void missedTargetsSayByHowMuch() {
+    assertEquals("20% below (needs 1.25× more)", Report.atLeast(0.6, 0.75));
+    assertEquals("25% over (needs 1.25× less)", Report.atMost(1.0, 0.8));
+    assertEquals("", Report.atLeast(Double.NaN, 3));
+  }
+
+  @Test
+  void theBridgesPerCallCostAndTheRefreshAmortizedBesideTheStep() {
+    JsonArray results = results();
+    results.add(call("sgemm-1", "jni", 500));
+    results.add(call("sgemm-1", "ffm", 800));
+    results.add(call("sgemm-1", "vector", 300));
+    results.add(call("adam-4x4", "jni", 600));
+    results.add(refresh("exact", 2000));
+    results.add(refresh("random", 20));
+    String md = new Report(info(), Results.parse(results)).markdown(List.of());
+
+    assertTrue(md.contains("| call | vector | jni | ffm | ffm − jni |"), md);
+    assertTrue(md.contains("| sgemm-1 | 300 | 500 | 800 | +300 |"), md);
+    assertTrue(md.contains("| adam-4x4 | — | 600 | — | — |"), md);
+    // Step 700 µs; + 2000 ms / 200 = 10,700 µs = 10.7 × Adam's 1000 µs; + 20 ms / 200 = 800 µs.
+    assertTrue(md.contains("| 1024×1024 | 16 | GaLore, exact SVD | vector | 2000 | 700 | 10700 | 10.70× |"), md);
+    assertTrue(md.contains("| 1024×1024 | 16 | LRG, random | vector | 20.0 | 700 | 800 | 0.80× |"), md);
+    assertTrue(md.contains("| 0.70× per step; 0.80× with LRG's refresh amortized over T = 200 | yes |"), md);
+  }
+
+  @Test
+  void withoutAnMcaLineTheReportSaysItIsNotAvailable() {
+    RunInfo i = info();
+    RunInfo without = new RunInfo(i.date(), i.profile(), i.command(), i.cpu(), 2, i.loadAverage(), i.os(), i.jdk(),
+        i.openBlas(), i.iterations(), i.unavailable(), i.missing(), null);
+    String md = new Report(without, Results.parse(results())).markdown(List.of());
+    assertTrue(md.contains("## NEON micro-kernel (llvm-mca)\n\nnot available:"), md);
+  }
+
+  @Test
   void aLoadAverageAtOrAboveTheCoreCountIsFlagged() {
     RunInfo calm = info();
     RunInfo busy = new RunInfo(calm.date(), calm.profile(), calm.command(), calm.cpu(), 2, List.of(1.0, 2.5),
-        calm.os(), calm.jdk(), calm.openBlas(), calm.iterations(), calm.unavailable(), calm.missing());
+        calm.os(), calm.jdk(), calm.openBlas(), calm.iterations(), calm.unavailable(), calm.missing(), calm.mca());
     String md = new Report(busy, Results.parse(results())).markdown(List.of());
     assertTrue(md.contains("**A busy machine**: the load average reached 2.5 on 2 cores"), md);
   }

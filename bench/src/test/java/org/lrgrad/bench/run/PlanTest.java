@@ -38,8 +38,8 @@ class PlanTest {
   @EnumSource(Profile.class)
   void everyProfileMeasuresThePeakAndEveryBenchmarkAndEachJobHasOneThreadCount(Profile profile) {
     List<Job> jobs = profile.jobs(MACHINE);
-    assertEquals(List.of("LowRankSgemmBenchmark", "OptimizerStepBenchmark", "PeakBenchmark", "SgemmBenchmark"),
-        jobs.stream().map(Job::benchmark).distinct().sorted().toList());
+    assertEquals(List.of("CallOverheadBenchmark", "LowRankSgemmBenchmark", "OptimizerStepBenchmark", "PeakBenchmark",
+        "ProjectorRefreshBenchmark", "SgemmBenchmark"), jobs.stream().map(Job::benchmark).distinct().sorted().toList());
     for (Job job : jobs) {
       int threads = job.threads();
       if (threads != 1) {
@@ -55,6 +55,30 @@ class PlanTest {
         assertTrue(job.params().get("size").stream().allMatch(size -> Integer.parseInt(size) <= 512), job.toString());
       }
     }
+  }
+
+  @Test
+  void theQuickProfileComparesTheBridgesWithTheJavaKernelsAndRunsTheExactSvdOnceWarm() {
+    // vector-128 has no optimizer steps, tiny calls or refreshes in quick: the full profile measures it.
+    List<Job> jobs = Profile.QUICK.jobs(MACHINE);
+    Job calls = jobs.stream().filter(j -> j.benchmark().equals("CallOverheadBenchmark")).findFirst().orElseThrow();
+    // jni and ffm are not on this machine; vector-128 is left to the full profile.
+    assertEquals(List.of("vector", "reference"), calls.params().get("implementation"));
+    assertEquals(List.of("sgemm-1", "sgemm-4", "sgemm-16", "adam-4x4"), calls.params().get("call"));
+    List<Job> refresh = jobs.stream().filter(j -> j.benchmark().equals("ProjectorRefreshBenchmark")).toList();
+    assertEquals(2, refresh.size(), refresh.toString());
+    for (Job job : refresh) {
+      assertEquals(List.of("vector"), job.params().get("implementation"));
+      assertEquals(List.of("1024x1024", "4096x1024"), job.params().get("layer"));
+      boolean exact = job.params().get("method").equals(List.of("exact"));
+      assertEquals(exact ? new Job.Iterations(1, 1) : null, job.iterations(), job.toString());
+    }
+    List<Job> steps = jobs.stream().filter(j -> j.benchmark().equals("OptimizerStepBenchmark")).toList();
+    assertEquals(List.of(List.of("vector"), List.of("reference")), steps.stream()
+        .map(j -> j.params().get("implementation")).toList());
+    // -p keeps the override.
+    Job narrowed = refresh.get(1).restrictedTo(Map.of("layer", List.of("1024x1024")));
+    assertEquals(refresh.get(1).iterations(), narrowed.iterations());
   }
 
   @Test
@@ -104,6 +128,13 @@ class PlanTest {
         () -> BenchmarkRunner.parse(new String[] {"quick", "-p", "size"})).getMessage().contains("NAME=V1,V2"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> BenchmarkRunner.parse(new String[] {"quick", "--include"})).getMessage().contains("needs a value"));
+  }
+
+  @Test
+  void theMcaLineIsKeptAsGivenAndAbsentWithoutTheOption() {
+    assertEquals("figure: 1.5 cycles", BenchmarkRunner.parse(new String[] {"quick", "--mca", "figure: 1.5 cycles"})
+        .mca());
+    assertNull(BenchmarkRunner.parse(new String[] {"quick"}).mca());
   }
 
   @Test
