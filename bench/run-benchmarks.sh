@@ -12,7 +12,8 @@
 #   -p      keeps only these values of a parameter in every job that has it, e.g. -p implementation=vector,openblas
 #           -p size=256,512 (see bench/README.md for the parameters)
 #
-# Installs OpenBLAS (the peer every result is compared with) and gcc from the machine's apt sources when missing.
+# Installs OpenBLAS (the peer every result is compared with), gcc, the aarch64 cross compiler and llvm-19's llvm-mca
+# from the machine's apt sources when missing.
 # Runs bridge-jni/scripts/mca.sh (the NEON micro-kernel's llvm-mca figure) when the checkout has it, and puts its
 # line in the report ("not available" otherwise). Training throughput against PyTorch: bench/compare-pytorch.sh.
 set -euo pipefail
@@ -39,6 +40,8 @@ require_jdk
 require_maven
 require_gcc # bridge-jni's native library is built with the benchmarks (its jni kernels are measured too)
 require_openblas
+require_native_tools # the cross compiler and llvm-mca for the NEON micro-kernel's llvm-mca figure
+require_llvm_mca
 
 say "building the benchmarks jar (tests are ./run-tests.sh's job)"
 build_log="$(mktemp)"

@@ -85,6 +85,12 @@ require_openblas() {
   say "OpenBLAS: $(readlink -f "$library" || echo "missing: the benchmarks will say so")"
 }
 
+# llvm-mca of LLVM 17 or later, the first with a Neoverse N1 model (older ones model -mcpu=neoverse-n1 as a
+# Cortex-A57), for bridge-jni/scripts/mca.sh. Debian 12 has llvm-19 beside its default LLVM 14.
+require_llvm_mca() {
+  command -v llvm-mca-19 >/dev/null 2>&1 || apt_install llvm-19
+}
+
 # Sets LRGRAD_PYTHON to Debian's own python3 with PyTorch on the CPU (python3-torch), the other side of
 # bench/compare-pytorch.sh's throughput comparison. Debian's python, not the first on the PATH (pyenv, a venv): the
 # apt package installs into its dist-packages only.
