@@ -58,8 +58,11 @@ public final class Npz {
         }
         arrays.put(name, NpyArray.read(zip, memberSource, entry.getSize()));
       }
-    } catch (ZipException | EOFException e) {
-      // An archive cut short inside a compressed member ends the inflater's input: EOFException, not ZipException.
+    } catch (EOFException e) {
+      // An archive cut short inside a compressed member ends the inflater's input.
+      throw new IOException(source + ": the npz archive ends early (truncated?)"
+          + (member == null ? "" : " after member '" + member + "'") + ": " + e.getMessage(), e);
+    } catch (ZipException e) {
       throw new IOException(source + (member == null ? "" : " after member '" + member + "'")
           + ": not a readable ZIP (npz) archive: " + e.getMessage(), e);
     }

@@ -115,8 +115,8 @@ class NpzTest {
   @Test
   void anArchiveCutShortInADeflatedMemberNamesTheArchive() throws IOException {
     byte[] deflated = zip(false, "W.npy", npy(1, header("<f4", "(2, 3)"), floats(1, 2, 3, -4, 0.5f, 6)));
-    assertRejected(Arrays.copyOf(deflated, deflated.length / 2), "test.npz after member 'W.npy'",
-        "not a readable ZIP (npz) archive");
+    assertRejected(Arrays.copyOf(deflated, deflated.length / 2),
+        "test.npz: the npz archive ends early (truncated?) after member 'W.npy'");
   }
 
   @Test
