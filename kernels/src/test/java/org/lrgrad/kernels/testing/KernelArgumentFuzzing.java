@@ -17,9 +17,9 @@ import org.lrgrad.kernels.Kernels;
  * ld ≥ max(1, cols), the last element inside the array), not by asking {@code Checks}. A valid call must succeed and
  * match the reference within the float32 rounding bound, leaving every cell outside its output untouched; an
  * invalid one must throw exactly {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} (an
- * {@link ArrayIndexOutOfBoundsException} means a kernel ran off an array) and change no bit of any array. For a
- * native implementation an invalid call that got through would read or write outside the array, which the
- * comparison, the untouched-bits check, or the sanitized build catches.
+ * {@link ArrayIndexOutOfBoundsException} means a kernel ran off an array) and change no bit of any array. The
+ * exception is what keeps a native implementation safe: a wrong length that reached native code could write past the
+ * end of a Java array, into the Java heap, which neither these checks nor AddressSanitizer would see.
  */
 public final class KernelArgumentFuzzing {
   private static final float[] SCALARS = {0f, 1f, -0.5f, 2f, Float.NaN, Float.POSITIVE_INFINITY, -1e-3f};
