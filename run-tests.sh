@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every module and runs every test (mvn verify), then repeats each module's Surefire summary at the end.
+# Builds every module and runs every test (mvn verify), fuzzes each fuzz target for a few seconds, then repeats each
+# module's Surefire summary at the end.
 # Exits with Maven's status.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,14 +13,17 @@ require_sanitizer_runtime
 require_openblas
 require_android_toolchain
 require_arm64_jvm
+# Maven itself runs on the JDK 25 here: the fuzz profile starts a JVM per fuzz target, and Surefire then lists the
+# test classes (compiled for 25) by loading them in Maven's own JVM.
+export JAVA_HOME="${LRGRAD_JAVA%/bin/java}"
 
 # Stale reports must not stand for this run.
 rm -rf bridge-jni/target/surefire-reports-aarch64 bridge-jni/target/surefire-reports-sanitized \
-  bridge-jni/target/native-test-reports android-shim/target/surefire-reports-aarch64
+  bridge-jni/target/native-test-reports android-shim/target/surefire-reports-aarch64 ./*/target/surefire-reports-fuzz
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-mvn -B -ntp --fail-at-end verify -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
+mvn -B -ntp --fail-at-end verify -Dlrgrad.fuzz -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
   -Dlrgrad.sanitizer.runtime="$LRGRAD_SANITIZER_RUNTIME" "$@" 2>&1 | tee "$log" || status=$?
 
 echo
@@ -79,4 +83,8 @@ native_summary() {
 native_summary host "host, SIMDe"
 native_summary host-sanitized "host, ASan+UBSan"
 native_summary aarch64 "aarch64, qemu cortex-a72"
+# Each fuzz target fuzzed for a few seconds (the fuzz profile), after its corpus ran in the module's tests above.
+for module in kernels bridge-jni android-shim; do
+  summarize_reports "fuzzing ($module)" "$module/target/surefire-reports-fuzz"
+done
 exit "$status"

@@ -1,6 +1,5 @@
 package org.lrgrad.android;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,12 +33,7 @@ final class WeightsNpz {
 
   /** Reads and checks the weights of {@code model}, in {@link ModelDescription#parameterNames()} order. */
   static float[][] read(InputStream in, String source, ModelDescription model) throws IOException {
-    Npz npz;
-    try {
-      npz = Npz.read(in, source);
-    } catch (EOFException e) {
-      throw new IOException(source + ": the npz archive ends early (truncated?): " + e.getMessage(), e);
-    }
+    Npz npz = Npz.read(in, source);
     List<String> names = model.parameterNames();
     List<String> extra = new ArrayList<>(npz.names());
     extra.removeAll(names);

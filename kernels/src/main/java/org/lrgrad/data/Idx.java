@@ -139,11 +139,20 @@ public final class Idx {
       throw new IdxFormatException(source + ": dimensions " + Arrays.toString(dims)
           + " hold more elements than one Java array can (" + MAX_ARRAY + ")");
     }
-    byte[] data = new byte[(int) elements];
-    got = readUpTo(in, data, 0, data.length, source, "data");
-    if (got < data.length) {
+    // The data array grows as bytes arrive (from one buffer's worth up to the declared size), so a corrupt header
+    // that declares gigabytes costs no more memory than the stream holds.
+    byte[] data = new byte[(int) Math.min(elements, BUFFER)];
+    got = 0;
+    while (true) {
+      got += readUpTo(in, data, got, data.length - got, source, "data");
+      if (got < data.length || got == elements) {
+        break;
+      }
+      data = Arrays.copyOf(data, (int) Math.min(elements, 2L * data.length));
+    }
+    if (got < elements) {
       throw new IdxFormatException(source + ": truncated: the header declares dimensions " + Arrays.toString(dims)
-          + " = " + data.length + " bytes of data, but only " + got + " follow");
+          + " = " + elements + " bytes of data, but only " + got + " follow");
     }
     if (readUpTo(in, new byte[1], 0, 1, source, "data") != 0) {
       throw new IdxFormatException(source + ": has more bytes after the " + data.length

@@ -158,16 +158,22 @@ public final class NpyArray {
     return new NpyArray(source, dtype, header.shape, (int) count, data);
   }
 
-  /** Reads the data in chunks of whole elements, so that only the result array is as large as the data. */
+  /**
+   * Reads the data in chunks of whole elements into an array that grows as they arrive (from one chunk's worth up to
+   * {@code count}), so that a corrupt header declaring gigabytes costs no more memory than the stream holds.
+   */
   private static Object readData(InputStream in, String source, DType dtype, int count, long dataBytes)
       throws IOException {
-    float[] floats = dtype == DType.FLOAT32 ? new float[count] : null;
-    int[] ints = dtype == DType.INT32 ? new int[count] : null;
-    double[] doubles = dtype == DType.FLOAT64 ? new double[count] : null;
+    int capacity = Math.min(count, CHUNK_BYTES / dtype.bytes);
+    Object data = allocate(dtype, capacity);
     byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, dataBytes)];
     int done = 0;
     while (done < count) {
-      int n = Math.min(count - done, chunk.length / dtype.bytes);
+      if (done == capacity) {
+        capacity = (int) Math.min(count, 2L * capacity);
+        data = grow(data, capacity);
+      }
+      int n = Math.min(capacity - done, chunk.length / dtype.bytes);
       int got = readAtMost(in, chunk, n * dtype.bytes);
       if (got < n * dtype.bytes) {
         throw new IOException(source + ": truncated: the NPY header declares " + dataBytes + " data bytes ("
@@ -175,16 +181,37 @@ public final class NpyArray {
             + ((long) done * dtype.bytes + got) + " bytes");
       }
       ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, got).order(ByteOrder.LITTLE_ENDIAN);
-      if (floats != null) {
-        bytes.asFloatBuffer().get(floats, done, n);
-      } else if (ints != null) {
-        bytes.asIntBuffer().get(ints, done, n);
+      if (data instanceof float[]) {
+        bytes.asFloatBuffer().get((float[]) data, done, n);
+      } else if (data instanceof int[]) {
+        bytes.asIntBuffer().get((int[]) data, done, n);
       } else {
-        bytes.asDoubleBuffer().get(doubles, done, n);
+        bytes.asDoubleBuffer().get((double[]) data, done, n);
       }
       done += n;
     }
-    return floats != null ? floats : ints != null ? ints : doubles;
+    return data;
+  }
+
+  private static Object allocate(DType dtype, int length) {
+    switch (dtype) {
+      case FLOAT32:
+        return new float[length];
+      case INT32:
+        return new int[length];
+      default:
+        return new double[length];
+    }
+  }
+
+  private static Object grow(Object data, int length) {
+    if (data instanceof float[]) {
+      return Arrays.copyOf((float[]) data, length);
+    }
+    if (data instanceof int[]) {
+      return Arrays.copyOf((int[]) data, length);
+    }
+    return Arrays.copyOf((double[]) data, length);
   }
 
   private static void readFully(InputStream in, byte[] into, int length, String source, String what)

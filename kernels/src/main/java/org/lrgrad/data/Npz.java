@@ -1,6 +1,7 @@
 package org.lrgrad.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -57,6 +58,10 @@ public final class Npz {
         }
         arrays.put(name, NpyArray.read(zip, memberSource, entry.getSize()));
       }
+    } catch (EOFException e) {
+      // An archive cut short inside a compressed member ends the inflater's input.
+      throw new IOException(source + ": the npz archive ends early (truncated?)"
+          + (member == null ? "" : " after member '" + member + "'") + ": " + e.getMessage(), e);
     } catch (ZipException e) {
       throw new IOException(source + (member == null ? "" : " after member '" + member + "'")
           + ": not a readable ZIP (npz) archive: " + e.getMessage(), e);

@@ -111,6 +111,14 @@ class NpzTest {
     assertRejected(Arrays.copyOf(archive, 40), "test.npz");
   }
 
+  /** Found by NpyFuzzTest: a deflated member cut short ended in the inflater's EOFException, naming nothing. */
+  @Test
+  void anArchiveCutShortInADeflatedMemberNamesTheArchive() throws IOException {
+    byte[] deflated = zip(false, "W.npy", npy(1, header("<f4", "(2, 3)"), floats(1, 2, 3, -4, 0.5f, 6)));
+    assertRejected(Arrays.copyOf(deflated, deflated.length / 2),
+        "test.npz: the npz archive ends early (truncated?) after member 'W.npy'");
+  }
+
   @Test
   void anEmptyArchiveHasNoArrays() throws IOException {
     assertTrue(read(zip(true)).names().isEmpty());
