@@ -16,11 +16,11 @@ import java.lang.ref.WeakReference;
  * weak reference, and a miss simply makes a new segment: what is remembered never changes a result.
  */
 final class HeapSegments {
-  /** Slots, a power of two: a training step touches a few dozen (array, offset) pairs. */
-  private static final int SLOTS = 256;
+  /** Slots, a power of two: a training step touches a few dozen (array, offset) pairs, a projector refresh more. */
+  private static final int SLOTS = 1024;
 
   /** Consecutive slots looked at for one pair. */
-  private static final int PROBES = 4;
+  private static final int PROBES = 8;
 
   private static final ThreadLocal<HeapSegments> CURRENT = ThreadLocal.withInitial(HeapSegments::new);
 
@@ -28,8 +28,13 @@ final class HeapSegments {
   private final int[] offsets = new int[SLOTS];
   @SuppressWarnings("unchecked")
   private final SoftReference<MemorySegment>[] segments = new SoftReference[SLOTS];
-  /** The next victim among a full probe sequence's slots. */
-  private int victim;
+  /**
+   * When each slot was last used, by {@link #clock}. A remembered segment holds its array strongly, so the weak key
+   * of an array nobody else uses is not cleared until the soft reference is: a full probe sequence gives up its
+   * least recently used slot, which is such a stale one before any pair of the running loop.
+   */
+  private final long[] lastUsed = new long[SLOTS];
+  private long clock;
 
   private HeapSegments() {}
 
@@ -67,6 +72,7 @@ final class HeapSegments {
       int slot = (first + probe) & (SLOTS - 1);
       WeakReference<?> key = arrays[slot];
       if (key != null && key.get() == array && offsets[slot] == offset) {
+        lastUsed[slot] = ++clock;
         return slot;
       }
     }
@@ -85,10 +91,16 @@ final class HeapSegments {
       }
     }
     if (slot < 0) {
-      slot = (first + victim) & (SLOTS - 1);
-      victim = (victim + 1) % PROBES;
+      slot = first & (SLOTS - 1);
+      for (int probe = 1; probe < PROBES; probe++) {
+        int candidate = (first + probe) & (SLOTS - 1);
+        if (lastUsed[candidate] < lastUsed[slot]) {
+          slot = candidate;
+        }
+      }
     }
     arrays[slot] = new WeakReference<>(array);
+    lastUsed[slot] = ++clock;
     offsets[slot] = offset;
     segments[slot] = new SoftReference<>(segment);
   }
