@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lrgrad.kernels.KernelProvider;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.testing.Implementations;
@@ -32,7 +31,7 @@ class NonFinitePolicyTest {
 
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
-    for (Candidate c : KernelProvider.candidates()) {
+    for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
       for (Method m : TrainTesting.methods()) {
         cases.add(Arguments.of(c, m));
       }

@@ -8,7 +8,6 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lrgrad.kernels.KernelProvider;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.ProjectionSide;
@@ -22,7 +21,7 @@ class RefreshScheduleTest {
 
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
-    for (Candidate c : KernelProvider.candidates()) {
+    for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
       for (String method : new String[] {"LRG", "LRG-right", "GaLore", "GaLore-randomized"}) {
         for (int interval : new int[] {1, 3, Integer.MAX_VALUE}) {
           cases.add(Arguments.of(c, method, interval));

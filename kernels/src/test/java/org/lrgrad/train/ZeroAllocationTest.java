@@ -7,7 +7,6 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lrgrad.kernels.KernelProvider;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.testing.Implementations;
@@ -27,7 +26,7 @@ import org.lrgrad.train.TrainTesting.Method;
 class ZeroAllocationTest {
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
-    for (Candidate c : KernelProvider.candidates()) {
+    for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
       for (Method m : TrainTesting.methods()) {
         for (TrainTesting.Model model : TrainTesting.models()) {
           cases.add(Arguments.of(c, m, model));
