@@ -33,17 +33,30 @@ awk '
     module = $0; sub(/.*\[INFO\] Building /, "", module); sub(/ [0-9.]+(-SNAPSHOT)? +\[.*/, "", module)
     order[++n] = module
   }
+  # The host runs of a module: its default Surefire execution and every other one except the emulated arm64, sanitized,
+  # fuzzing and soak runs, which are summed apart below.
+  /maven-surefire-plugin:[^ ]*:test \(/ {
+    execution = $0; sub(/.*:test \(/, "", execution); sub(/\).*/, "", execution)
+    host = execution !~ /^(aarch64-emulated|sanitized|fuzz|soak)$/
+  }
   /Results:/ { results = 1 }
-  # The first Surefire run of a module is its host run (the emulated arm64 run of bridge-jni is summed below).
   results && /Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
     results = 0
-    if (module in summary) next
-    line = $0; sub(/^\[[A-Z]+\] /, "", line); summary[module] = line
-    split(line, f, /[:,] */); run += f[2]; failures += f[4]; errors += f[6]; skipped += f[8]
+    if (!host) next
+    line = $0; sub(/^\[[A-Z]+\] /, "", line)
+    split(line, f, /[:,] */)
+    seen[module] = 1; mrun[module] += f[2]; mfail[module] += f[4]; merr[module] += f[6]; mskip[module] += f[8]
+    run += f[2]; failures += f[4]; errors += f[6]; skipped += f[8]
   }
   END {
     for (i = 1; i <= n; i++) {
-      if (order[i] != "lrgrad") printf "  %-22s %s\n", order[i] ":", (order[i] in summary ? summary[order[i]] : "no tests ran")
+      m = order[i]
+      if (m == "lrgrad") continue
+      if (m in seen) {
+        printf "  %-22s Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", m ":", mrun[m], mfail[m], merr[m], mskip[m]
+      } else {
+        printf "  %-22s no tests ran\n", m ":"
+      }
     }
     printf "  %-22s Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", "all modules:", run, failures, errors, skipped
   }' "$log"
