@@ -37,6 +37,8 @@ public class VectorKernels extends ReferenceKernels {
   private final VectorSpecies<Float> species;
   private final SpeciesOps ops;
   private final int threads;
+  /** Each calling thread's split sgemm (see {@link SgemmParts}). */
+  private final ThreadLocal<SgemmParts> splits = ThreadLocal.withInitial(SgemmParts::new);
 
   // The element-wise loops of ops, entered through method handles bound to it. This class's methods are shared by
   // every width in the JVM: a call through ops that the JIT inlines puts the loops of both widths into one compiled
@@ -148,10 +150,78 @@ public class VectorKernels extends ReferenceKernels {
     }
     // Disjoint blocks of whole tiles: each element is computed by the same code in the same order as on one thread.
     boolean byRows = splitsRows(m, n);
-    int unit = byRows ? ops.tileRows() : ops.tileCols();
-    int extent = byRows ? m : n;
-    int tiles = tilesAlong(byRows, m, n);
-    WorkerPool.run(parts, q -> {
+    SgemmParts split = splits.get();
+    split.set(parts, byRows, byRows ? ops.tileRows() : ops.tileCols(), byRows ? m : n, tilesAlong(byRows, m, n),
+        transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    try {
+      WorkerPool.run(parts, split);
+    } finally {
+      split.forgetArrays();
+    }
+  }
+
+  /**
+   * The blocks of one split sgemm, as a {@link WorkerPool.Part}: one per calling thread, reused, so that a split call
+   * allocates nothing (a lambda capturing the arguments would be a new object per call).
+   */
+  private final class SgemmParts implements WorkerPool.Part {
+    private int parts;
+    private boolean byRows;
+    private int unit;
+    private int extent;
+    private int tiles;
+    private boolean transA;
+    private boolean transB;
+    private int m;
+    private int n;
+    private int k;
+    private float alpha;
+    private float[] a;
+    private int aOff;
+    private int lda;
+    private float[] b;
+    private int bOff;
+    private int ldb;
+    private float beta;
+    private float[] c;
+    private int cOff;
+    private int ldc;
+
+    void set(int parts, boolean byRows, int unit, int extent, int tiles, boolean transA, boolean transB, int m, int n,
+        int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+        int ldc) {
+      this.parts = parts;
+      this.byRows = byRows;
+      this.unit = unit;
+      this.extent = extent;
+      this.tiles = tiles;
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.lda = lda;
+      this.b = b;
+      this.bOff = bOff;
+      this.ldb = ldb;
+      this.beta = beta;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+    }
+
+    /** Drops the caller's arrays, so that a thread's idle split keeps none of them alive. */
+    void forgetArrays() {
+      a = null;
+      b = null;
+      c = null;
+    }
+
+    @Override
+    public void run(int q) {
       int from = Math.min(extent, tiles * q / parts * unit);
       int to = Math.min(extent, tiles * (q + 1) / parts * unit);
       if (byRows) {
@@ -159,7 +229,7 @@ public class VectorKernels extends ReferenceKernels {
       } else {
         ops.gemmBlock(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       }
-    });
+    }
   }
 
   /** Into how many blocks an m×n×k sgemm is split (1: it runs on the calling thread). */

@@ -6,9 +6,10 @@ import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Kernels;
 
 /**
- * Run by {@link VectorKernelsTest} in a JVM of its own: calls every vectorized operation of one width, single-
- * threaded, in batches until a whole batch allocates no byte (the JIT compiles in the background, so the first
- * batches do) or a deadline passes, and prints the bytes of the last batch.
+ * Run by {@link VectorKernelsTest} in a JVM of its own: calls every vectorized operation of one width, with two
+ * sgemm threads (the first product is above the split threshold), in batches until a whole batch allocates no byte on
+ * the calling thread and the sgemm workers (the JIT compiles in the background, so the first batches do) or a
+ * deadline passes, and prints the bytes of the last batch.
  */
 final class AllocationProbe {
   static final String RESULT = "bytes allocated by the last batch: ";
@@ -16,7 +17,7 @@ final class AllocationProbe {
   private AllocationProbe() {}
 
   public static void main(String[] args) throws Exception {
-    Kernels kernels = VectorKernelsTest.vectorKernels(Integer.parseInt(args[0]), 1);
+    Kernels kernels = VectorKernelsTest.vectorKernels(Integer.parseInt(args[0]), 2);
     Random rnd = new Random(17);
     int big = 260;
     float[] a = VectorKernelsTest.values(rnd, big * big, -1f, 1f);
@@ -25,7 +26,7 @@ final class AllocationProbe {
     float[] p = VectorKernelsTest.values(rnd, 1000, -1f, 1f), g = VectorKernelsTest.values(rnd, 1000, -1f, 1f);
     float[] m = new float[1000], v = new float[1000];
     // Shapes that take every path: packed A and B blocks, A read in place, B packed by groups, a shallow product,
-    // transposed packing, edge tiles.
+    // transposed packing, edge tiles; the first one split over two threads.
     Runnable calls = () -> {
       kernels.sgemm(false, false, 200, 180, 150, 1f, a, 0, 150, b, 0, 180, 0f, c, 0, 180);
       kernels.sgemm(true, true, 45, 37, 260, 0.5f, a, 0, 45, b, 0, 260, 0.5f, c, 0, 37);
@@ -43,18 +44,34 @@ final class AllocationProbe {
     };
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long self = Thread.currentThread().threadId();
+    calls.run(); // starts the sgemm workers, whose allocations count too
+    long[] counted = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t == Thread.currentThread() || t.getName().startsWith("lrgrad-sgemm-"))
+        .mapToLong(Thread::threadId).toArray();
+    if (counted.length < 2) {
+      throw new IllegalStateException("no sgemm worker started: " + counted.length + " thread(s) counted");
+    }
     long deadline = System.nanoTime() + 60_000_000_000L;
     long allocated;
     int batches = 0;
     do {
-      long before = threads.getThreadAllocatedBytes(self);
+      long before = allocated(threads, counted);
       for (int i = 0; i < 50; i++) {
         calls.run();
       }
-      allocated = threads.getThreadAllocatedBytes(self) - before;
+      allocated = allocated(threads, counted) - before;
       batches++;
     } while (allocated != 0 && System.nanoTime() < deadline);
-    System.out.println(kernels + ": " + RESULT + allocated + " (50 rounds of calls, after " + batches + " batches)");
+    System.out.println(kernels + ": " + RESULT + allocated + " (50 rounds of calls, after " + batches + " batches, "
+        + counted.length + " threads counted)");
+  }
+
+  /** The bytes these threads have allocated, one thread at a time: the array-valued query allocates its result. */
+  private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
+    long total = 0;
+    for (long id : ids) {
+      total += threads.getThreadAllocatedBytes(id);
+    }
+    return total;
   }
 }

@@ -230,7 +230,7 @@ class VectorKernelsTest {
   }
 
   /**
-   * After warm-up, single-threaded calls allocate nothing on the heap. Each width is measured in a JVM of its own, as
+   * After warm-up, calls allocate nothing on the heap, on the calling thread or the sgemm workers of a split product. Each width is measured in a JVM of its own, as
    * an application uses one implementation: with two widths in one JVM the JDK's shared vector classes see two
    * vector types, and the JIT has been seen boxing vectors in loops compiled for the second one (see
    * SpeciesOpsTemplate), which says nothing about this code.
