@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.junit.jupiter.params.provider.Arguments;
+import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.ProjectionSide;
+import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.train.memory.MemoryTag;
 
 /**
@@ -119,6 +122,19 @@ public final class TrainTesting {
     list.add(new Model("LSTM", TrainTesting::lstm));
     return list;
   }
+  /** Every (implementation, method, model): the cases of the tests that train each method on each model. */
+  public static List<Arguments> implementationsMethodsModels() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
+      for (Method m : methods()) {
+        for (Model model : models()) {
+          cases.add(Arguments.of(c, m, model));
+        }
+      }
+    }
+    return cases;
+  }
+
 
   public static Trainer trainer(Kernels k, Sequential model, Optimizer optimizer, int maxBatch, long seed) {
     return Trainer.builder(model, maxBatch).kernels(k).seed(seed).group(optimizer, model.parameters()).build();

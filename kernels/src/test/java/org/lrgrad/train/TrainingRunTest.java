@@ -3,10 +3,7 @@ package org.lrgrad.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
@@ -19,20 +16,8 @@ class TrainingRunTest {
   // Loss after / before: most methods end below 0.1 here; the slowest, Adafactor's relative step on the LSTM,
   // ends near 0.64, under the 0.7 asserted.
 
-  static List<Arguments> cases() {
-    List<Arguments> cases = new ArrayList<>();
-    for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
-      for (Method m : TrainTesting.methods()) {
-        for (TrainTesting.Model model : TrainTesting.models()) {
-          cases.add(Arguments.of(c, m, model));
-        }
-      }
-    }
-    return cases;
-  }
-
   @ParameterizedTest(name = "{0} {1} {2}")
-  @MethodSource("cases")
+  @MethodSource("org.lrgrad.train.TrainTesting#implementationsMethodsModels")
   void lossDrops(Candidate candidate, Method method, TrainTesting.Model model) {
     Kernels k = Implementations.require(candidate);
     Optimizer optimizer = method.make.get();

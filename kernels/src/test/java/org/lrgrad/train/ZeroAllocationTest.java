@@ -2,10 +2,7 @@ package org.lrgrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
@@ -24,20 +21,8 @@ import org.lrgrad.train.TrainTesting.Method;
  * the training code happens in every window, since each window runs every code path.
  */
 class ZeroAllocationTest {
-  static List<Arguments> cases() {
-    List<Arguments> cases = new ArrayList<>();
-    for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
-      for (Method m : TrainTesting.methods()) {
-        for (TrainTesting.Model model : TrainTesting.models()) {
-          cases.add(Arguments.of(c, m, model));
-        }
-      }
-    }
-    return cases;
-  }
-
   @ParameterizedTest(name = "{0} {1} {2}")
-  @MethodSource("cases")
+  @MethodSource("org.lrgrad.train.TrainTesting#implementationsMethodsModels")
   void steadyStateStepAllocatesNothing(Candidate candidate, Method method, TrainTesting.Model model) {
     Kernels k = Implementations.require(candidate);
     Optimizer optimizer = method.make.get();
