@@ -81,7 +81,8 @@ if ! "$jdk/bin/javac" --module-path "$modules" --add-modules org.lrgrad.kernels 
   fail "the example of $markdown does not compile (javac output above)"
 fi
 # In a folder of its own, so that whatever the example writes (a checkpoint) goes away with it.
-if ! (cd "$work/run" && timeout 600 "$jdk/bin/java" "${flags[@]}" -cp "$work/classes" Example) > "$work/run.log" 2>&1; then
+if ! (cd "$work/run" && timeout 600 "$jdk/bin/java" "${flags[@]}" -cp "$work/classes" Example) \
+    > "$work/run.log" 2>&1; then
   cat "$work/run.log" >&2
   fail "the example of $markdown failed when run (output above)"
 fi
