@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds every module and runs every test (mvn verify), fuzzes each fuzz target for a few seconds, then repeats each
-# module's Surefire summary at the end.
-# Exits with Maven's status.
+# Builds every module and runs every test (mvn verify), fuzzes each fuzz target for a few seconds, checks the README's
+# Java example against the built jars, then repeats each module's Surefire summary at the end.
+# Exits with Maven's status, or the README example's when Maven succeeded.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh
@@ -23,12 +23,27 @@ rm -rf bridge-jni/target/surefire-reports-aarch64 bridge-jni/target/surefire-rep
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-mvn -B -ntp --fail-at-end verify -Dlrgrad.fuzz -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
+# A plain mvn builds only what needs JDK 25, Maven and the host's gcc (pom.xml lists the profiles): the tests turn on
+# every other toolchain and emulator by name.
+profiles=android,aarch64-library,aarch64-tests,sanitizer-tests,fuzz
+mvn -B -ntp --fail-at-end verify -P"$profiles" -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
   -Dlrgrad.sanitizer.runtime="$LRGRAD_SANITIZER_RUNTIME" "$@" 2>&1 | tee "$log" || status=$?
+# The README's "Use it from Java" example, compiled and run on the module path against the jars verify just built.
+# Until README.md has that section, the draft's example is the one checked.
+readme=README.md
+grep -q '^#\+ Use it from Java' README.md || readme=docs/incoming/README.draft.md
+readme_status=0
+readme_line="README example: did not run (the build failed)"
+if [ "$status" -eq 0 ]; then
+  echo
+  scripts/check-readme-example.sh "$readme" 2>&1 | tee -a "$log" || readme_status=$?
+  readme_line="$(tail -n 1 "$log")"
+fi
 
 echo
 echo "Test summary (Maven Surefire, per module):"
 awk '
+  function rank_of(module) { return module in rank ? rank[module] : 99 }
   /\[INFO\] Building .* [0-9.]+(-SNAPSHOT)? +\[[0-9]+\/[0-9]+\]/ {
     module = $0; sub(/.*\[INFO\] Building /, "", module); sub(/ [0-9.]+(-SNAPSHOT)? +\[.*/, "", module)
     order[++n] = module
@@ -49,6 +64,14 @@ awk '
     run += f[2]; failures += f[4]; errors += f[6]; skipped += f[8]
   }
   END {
+    # The modules in the order of the poms (the reactor builds profile modules such as android-shim last).
+    split("lrgrad kernels,lrgrad bridge-jni,lrgrad android-shim,lrgrad bench", known, ",")
+    for (k in known) rank[known[k]] = k
+    for (i = 2; i <= n; i++) {
+      for (j = i; j > 1 && rank_of(order[j]) < rank_of(order[j - 1]); j--) {
+        t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+      }
+    }
     for (i = 1; i <= n; i++) {
       m = order[i]
       if (m == "lrgrad") continue
@@ -100,4 +123,6 @@ native_summary aarch64 "aarch64, qemu cortex-a72"
 for module in kernels bridge-jni android-shim; do
   summarize_reports "fuzzing ($module)" "$module/target/surefire-reports-fuzz"
 done
+echo "$readme_line"
+[ "$status" -ne 0 ] || status="$readme_status"
 exit "$status"

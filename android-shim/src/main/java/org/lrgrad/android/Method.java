@@ -8,7 +8,7 @@ import org.lrgrad.train.Optimizer;
 import org.lrgrad.train.Sgd;
 
 /**
- * The training methods of METHOD.md §2, by the names it gives them, each made into the training code's
+ * The training methods of docs/method.md §2, by the names it gives them, each made into the training code's
  * {@link Optimizer} with the hyper-parameters a trainer is configured with. Weight matrices and biases of the model
  * form one group: the low-rank methods project (or adapt) the matrices and train the biases with their plain Adam.
  */
@@ -38,7 +38,7 @@ public enum Method {
     this.methodName = methodName;
   }
 
-  /** The method called {@code name}, spelt exactly as in METHOD.md (e.g. {@code "LRG-Adam"}). */
+  /** The method called {@code name}, spelt exactly as in docs/method.md (e.g. {@code "LRG-Adam"}). */
   public static Method named(String name) {
     StringBuilder known = new StringBuilder();
     for (Method m : values()) {
@@ -47,11 +47,11 @@ public enum Method {
       }
       known.append(known.length() == 0 ? "" : ", ").append(m.methodName);
     }
-    throw new IllegalArgumentException("optimizer '" + name + "' is not a method of METHOD.md; the methods are "
-        + known);
+    throw new IllegalArgumentException("optimizer '" + name + "' is not one of lrgrad's methods (docs/method.md §2);"
+        + " the methods are " + known);
   }
 
-  /** The name METHOD.md gives the method. */
+  /** The name docs/method.md gives the method. */
   public String methodName() {
     return methodName;
   }

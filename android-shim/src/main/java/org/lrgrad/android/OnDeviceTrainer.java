@@ -21,7 +21,7 @@ import org.lrgrad.train.checkpoint.Checkpoint;
 /**
  * Personalizes a model on the device: the facade an app calls. It is built from a {@link ModelDescription}
  * ({@code "mlp 784-128-10"}) and, usually, the model's trained weights (an npz archive); it trains with a
- * method of METHOD.md ({@link Method}, LRG-Adam by default) within a memory budget, on the {@link OnDeviceKernels}
+ * method of docs/method.md ({@link Method}, LRG-Adam by default) within a memory budget, on the {@link OnDeviceKernels}
  * (the JNI library when it loads, else pure Java). All training is the {@code kernels} module's {@link Trainer}:
  * this class only wires it up, checks the app's input, and guards its use.
  *
@@ -444,7 +444,7 @@ public final class OnDeviceTrainer implements AutoCloseable {
       return weights(WeightsNpz.stream(buffer), "weights buffer");
     }
 
-    /** The method by its METHOD.md name ({@link Method#named}); LRG-Adam by default. */
+    /** The method by its docs/method.md name ({@link Method#named}); LRG-Adam by default. */
     public Builder optimizer(String methodName) {
       this.method = Method.named(methodName);
       return this;

@@ -225,8 +225,8 @@ class OnDeviceTrainerTest {
   void anUnknownOptimizerNameListsTheMethods() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> OnDeviceTrainer.builder(MODEL).optimizer("lrg-adam"));
-    assertEquals("optimizer 'lrg-adam' is not a method of METHOD.md; the methods are SGD, Momentum, Nesterov,"
-        + " Adam, AdamW, Adafactor, LRG-Adam, GaLore-Adam, LoRA-Adam", e.getMessage());
+    assertEquals("optimizer 'lrg-adam' is not one of lrgrad's methods (docs/method.md §2); the methods are SGD,"
+        + " Momentum, Nesterov, Adam, AdamW, Adafactor, LRG-Adam, GaLore-Adam, LoRA-Adam", e.getMessage());
     for (Method m : Method.values()) {
       assertEquals(m, Method.named(m.methodName()));
     }

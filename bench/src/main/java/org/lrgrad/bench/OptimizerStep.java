@@ -8,8 +8,8 @@ import org.lrgrad.kernels.SeededRandom;
 
 /**
  * The optimizer steps the benchmarks time, each one call sequence of the contract on an m×n layer. Each step keeps
- * its whole persistent state in one array of exactly {@link #stateFloats} floats (METHOD.md §2), so the state bytes
- * the report shows are the ones the timed step used.
+ * its whole persistent state in one array of exactly {@link #stateFloats} floats (docs/method.md §2), so the state
+ * bytes the report shows are the ones the timed step used.
  */
 public enum OptimizerStep {
   /** {@code sgdStep}; no state. */

@@ -18,7 +18,7 @@ import org.lrgrad.kernels.SeededRandom;
 class OptimizerStepTest {
   private static final Kernels REFERENCE = KernelProvider.get("reference");
 
-  /** METHOD.md §2 and its worked example (§3: m = 512, n = 2048, r = 128), both orientations of the layer. */
+  /** docs/method.md §2 and its worked example (§3: m = 512, n = 2048, r = 128), both orientations of the layer. */
   @ParameterizedTest(name = "{0}x{1}")
   @CsvSource({"512, 2048", "2048, 512"})
   void stateSizesAreMethodMdsTable(int m, int n) {

@@ -5,8 +5,8 @@ import org.lrgrad.kernels.Checks;
 import org.lrgrad.kernels.SeededRandom;
 
 /**
- * The experiment's data (METHOD.md §1, the shape of the seed's study): a general population whose images pretrain a
- * base model, and one user whose data differ in two ways, to be personalized for with a little data:
+ * The experiment's data (docs/method.md §1, the shape of the seed's study): a general population whose images pretrain
+ * a base model, and one user whose data differ in two ways, to be personalized for with a little data:
  * <ul>
  *   <li>the user's images pass through a fixed {@link UserShift} (rotation, shift, duller contrast), and
  *   <li>the user's classes have a different mix: with the classes in a seeded order, class of rank k has weight

@@ -63,7 +63,7 @@ public abstract class Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
 
   // ---------------------------------------------------------------------------------------------------------------
-  // 2. The low-rank family (METHOD.md §2)
+  // 2. The low-rank family (docs/method.md §2)
 
   private static void checkProjector(ProjectionSide side, int m, int n, int r, float[] proj, int projOff,
       int ldproj) {
@@ -460,7 +460,7 @@ public abstract class Kernels {
   /**
    * The top-r singular subspace of G (m×n) by an exact SVD: LEFT writes P (m×r), whose columns are the left
    * singular vectors of the r largest singular values; RIGHT writes Q (r×n), whose rows are the right ones. Every
-   * vector is signed so that its entry of largest magnitude is positive (METHOD.md §2). G is not modified.
+   * vector is signed so that its entry of largest magnitude is positive (docs/method.md §2). G is not modified.
    */
   public final void topSubspaceExact(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
       float[] out, int outOff, int ldout, float[] work, int workOff) {

@@ -1,7 +1,7 @@
 package org.lrgrad.kernels;
 
 /**
- * Which side of an m×n gradient G a low-rank projector multiplies (METHOD.md §2).
+ * Which side of an m×n gradient G a low-rank projector multiplies (docs/method.md §2).
  *
  * <ul>
  *   <li>{@link #LEFT}: P is m×r with orthonormal columns; the low-rank gradient is R = PᵀG (r×n) and a low-rank

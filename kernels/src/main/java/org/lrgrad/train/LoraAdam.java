@@ -3,7 +3,7 @@ package org.lrgrad.train;
 import org.lrgrad.kernels.AdamConvention;
 
 /**
- * LoRA with Adam on the factors (METHOD.md §2): every 2-D weight W0 (m×n) of the group is frozen and adapted as
+ * LoRA with Adam on the factors (docs/method.md §2): every 2-D weight W0 (m×n) of the group is frozen and adapted as
  * W_eff = W0 + s·B·A with B (m×r) starting at 0 and A (r×n) Gaussian with standard deviation 1/√n; the layer runs
  * W_eff without ever forming it, and the factor gradients come from the fused form (∂A = s·(dY·B)ᵀ·X,
  * ∂B = s·dYᵀ·(X·Aᵀ)). The factors train with {@code torch.optim.AdamW} ({@link AdamConvention#TORCH}, ε = 1e-8,

@@ -5,7 +5,7 @@ import org.lrgrad.kernels.Checks;
 import org.lrgrad.kernels.ProjectionSide;
 
 /**
- * Adam on a projected gradient (METHOD.md §2): every 2-D weight W (m×n) keeps a rank-r projector, refreshed when
+ * Adam on a projected gradient (docs/method.md §2): every 2-D weight W (m×n) keeps a rank-r projector, refreshed when
  * its completed-step count is 0, T, 2T, ...; its gradient is kept only as R = PᵀG (r×n, side LEFT) or R = G·Qᵀ
  * (m×r, side RIGHT); Adam runs on R and W −= lr·α·full(N). Moments are kept across refreshes. Adam is GaLore's
  * ({@link AdamConvention#GALORE}: ε added to √v, bias correction folded into the step size), with GaLore's

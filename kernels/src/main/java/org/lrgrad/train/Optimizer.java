@@ -1,7 +1,7 @@
 package org.lrgrad.train;
 
 /**
- * The optimizer of a parameter group: a method of METHOD.md §2 with its hyper-parameters. Setters check each value
+ * The optimizer of a parameter group: a method of docs/method.md §2 with its hyper-parameters. Setters check each value
  * at once; combinations are checked when a trainer is built. From then on the settings are fixed (a setter throws),
  * so that a trainer's buffers always match its optimizer. {@link #toString()} names the method and every setting
  * (floats exactly, as {@link Float#toString} spells them), so two optimizers that train alike print alike: a
@@ -12,7 +12,7 @@ public abstract class Optimizer {
 
   Optimizer() {}
 
-  /** The method's name as METHOD.md §2 and the experiment's tables spell it, e.g. {@code "Nesterov"}. */
+  /** The method's name as docs/method.md §2 and the experiment's tables spell it, e.g. {@code "Nesterov"}. */
   public abstract String name();
 
   /** The slot for one parameter of a group; {@code rankCap} ≥ 1 limits a low-rank method's rank. */

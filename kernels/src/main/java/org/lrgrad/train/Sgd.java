@@ -3,8 +3,8 @@ package org.lrgrad.train;
 import org.lrgrad.kernels.Checks;
 
 /**
- * {@code torch.optim.SGD} with dampening 0: plain SGD, Momentum, or Nesterov (METHOD.md §2). Weight decay is the L2
- * form (added to the gradient) and applies to every parameter of the group, biases included, as in PyTorch.
+ * {@code torch.optim.SGD} with dampening 0: plain SGD, Momentum, or Nesterov (docs/method.md §2). Weight decay is the
+ * L2 form (added to the gradient) and applies to every parameter of the group, biases included, as in PyTorch.
  * State: one momentum buffer per parameter when momentum is not 0.
  */
 public final class Sgd extends ChainingOptimizer<Sgd> {

@@ -1,7 +1,7 @@
 /**
  * On-device training on the kernel contract: layers ({@link org.lrgrad.train.Linear}, {@link org.lrgrad.train.Relu},
  * {@link org.lrgrad.train.Lstm}) in a {@link org.lrgrad.train.Sequential} model, softmax cross-entropy, and the
- * optimizers of METHOD.md §2 per parameter group ({@link org.lrgrad.train.Sgd}, {@link org.lrgrad.train.Adam},
+ * optimizers of docs/method.md §2 per parameter group ({@link org.lrgrad.train.Sgd}, {@link org.lrgrad.train.Adam},
  * {@link org.lrgrad.train.Adafactor}, {@link org.lrgrad.train.LowRankAdam} for LRG and GaLore,
  * {@link org.lrgrad.train.LoraAdam}), with every buffer counted by a {@link org.lrgrad.train.memory.MemoryLedger}.
  *

@@ -15,7 +15,7 @@ import org.lrgrad.kernels.testing.Tolerance;
 
 /**
  * adamDirection on every implementation: moments and the normalized direction in float64 for both conventions,
- * out aliasing g, and GaLore-Adam with a signed-permutation projector equal to Adam bit for bit (METHOD.md §4.4).
+ * out aliasing g, and GaLore-Adam with a signed-permutation projector equal to Adam bit for bit (docs/method.md §4.4).
  */
 class AdamDirectionTest {
   private static final AdamConvention GALORE = AdamConvention.GALORE, TORCH = AdamConvention.TORCH;
@@ -87,7 +87,7 @@ class AdamDirectionTest {
   }
 
   /**
-   * METHOD.md §4 invariant 4, as an exact statement about these kernels. Take an m×n weight, the side GaLore picks
+   * docs/method.md §4 invariant 4, as an exact statement about these kernels. Take an m×n weight, the side GaLore picks
    * ({@link ProjectionSide#galoreDefault}: RIGHT when m ≥ n, LEFT otherwise), r = min(m, n), and as projector a
    * signed permutation S of size r (the identity is one): Q = S (n×n) on the right, P = S (m×m) on the left; scale
    * α = 1 and no weight decay. Then one GaLore step, project(S, G) → adamDirection(GALORE) with out = R →

@@ -61,7 +61,7 @@ class AdamStepTest {
 
   /**
    * One step. TORCH: AdamW first decays p ← p·(1 − lr·wd); GALORE applies the decoupled decay after the update,
-   * p ← p − lr·wd·p (METHOD.md §1, GaLore's AdamW). L2 (not decoupled): the gradient is g + wd·p in both.
+   * p ← p − lr·wd·p (docs/method.md §1, GaLore's AdamW). L2 (not decoupled): the gradient is g + wd·p in both.
    */
   private static void oracle(Hyper h, int step, Matrix p, Matrix g, Matrix m, Matrix v, double[][] want,
       double[][] bound) {

@@ -14,7 +14,7 @@ import org.lrgrad.kernels.testing.Tolerance;
 
 /**
  * loraGradients on every implementation: dA = s·(dY·B)ᵀ·X and dB = s·dYᵀ·(X·Aᵀ) against float64, against finite
- * differences of the loss they are the gradients of (METHOD.md §4 invariant 1), and dA = 0 exactly when B = 0
+ * differences of the loss they are the gradients of (docs/method.md §4 invariant 1), and dA = 0 exactly when B = 0
  * (invariant 2).
  */
 class LoraGradientsTest {

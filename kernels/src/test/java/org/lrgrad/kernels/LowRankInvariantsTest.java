@@ -13,7 +13,7 @@ import org.lrgrad.kernels.testing.Subspaces;
 import org.lrgrad.kernels.testing.Tolerance;
 
 /**
- * METHOD.md §4 invariants 3, 5 and 7 as seeded property tests over many random shapes, on every implementation:
+ * docs/method.md §4 invariants 3, 5 and 7 as seeded property tests over many random shapes, on every implementation:
  * projectors are orthonormal; flipping projector signs leaves a GaLore-Adam update unchanged; a low-rank step is
  * never an ascent direction.
  */

@@ -12,7 +12,7 @@ import org.lrgrad.kernels.testing.Tolerance;
 
 /**
  * projectLinearGradient on every implementation: the low-rank gradient of a linear layer from X and dY without G,
- * against float64 and against the same kernels' path through G = dYᵀX (METHOD.md §4 invariant 1).
+ * against float64 and against the same kernels' path through G = dYᵀX (docs/method.md §4 invariant 1).
  */
 class ProjectLinearGradientTest {
 

@@ -16,7 +16,7 @@ import org.lrgrad.train.memory.MemoryTag;
 
 /**
  * Gradients of the model (Linear, ReLU, Linear, softmax cross-entropy) against central finite differences of an
- * independent float64 forward pass written here (METHOD.md §4.1): the full G of dense optimizers, the LoRA factor
+ * independent float64 forward pass written here (docs/method.md §4.1): the full G of dense optimizers, the LoRA factor
  * gradients, and the low-rank R = PᵀG / G·Qᵀ of LRG and GaLore (fused form and the form through G).
  */
 class GradientCheckTest {

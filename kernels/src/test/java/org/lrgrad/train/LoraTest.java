@@ -13,7 +13,7 @@ import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.train.memory.MemoryTag;
 
-/** LoRA's invariants (METHOD.md §4.2) through the trainer. */
+/** LoRA's invariants (docs/method.md §4.2) through the trainer. */
 class LoraTest {
   private static final String ALL = "org.lrgrad.kernels.testing.Implementations#all";
   private static final int BATCH = 16;

@@ -9,7 +9,7 @@ import org.lrgrad.train.memory.MemoryPlan;
 import org.lrgrad.train.memory.MemoryTag;
 
 /**
- * Optimizer state, projectors and kept gradients equal the formulas of METHOD.md §2 exactly (invariant 8), on its
+ * Optimizer state, projectors and kept gradients equal the formulas of docs/method.md §2 exactly (invariant 8), on its
  * worked example m = 512, n = 2048, r = 128 and on a matrix with m &gt; n. Plans only: nothing is allocated.
  */
 class OptimizerStateSizeTest {
@@ -49,7 +49,7 @@ class OptimizerStateSizeTest {
 
   @Test
   void galoreWorkedExample() {
-    // METHOD.md §3: GaLore state 65,536 + 524,288 = 589,824 floats for m = 512, n = 2048, r = 128.
+    // docs/method.md §3: GaLore state 65,536 + 524,288 = 589,824 floats for m = 512, n = 2048, r = 128.
     MemoryPlan plan = plan(LowRankAdam.galore(1e-3f, R), M, N, false);
     assertState(plan, 524_288, 65_536, (long) R * N);
     assertEquals(589_824, floats(plan, MemoryTag.OPTIMIZER_STATE) + floats(plan, MemoryTag.PROJECTORS));
@@ -72,7 +72,7 @@ class OptimizerStateSizeTest {
     long factors = (long) R * (M + N);
     assertState(plan, 2 * factors, 0, factors);
     assertEquals((long) M * N + factors, floats(plan, MemoryTag.WEIGHTS), "frozen W0 plus the factors");
-    // METHOD.md §3: LoRA-Adam 3·r(m+n) = 983,040 with the factor gradients.
+    // docs/method.md §3: LoRA-Adam 3·r(m+n) = 983,040 with the factor gradients.
     assertEquals(983_040, floats(plan, MemoryTag.OPTIMIZER_STATE) + floats(plan, MemoryTag.GRADIENTS));
   }
 

@@ -14,7 +14,7 @@ import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.testing.Implementations;
 
 /**
- * The projector of LRG and GaLore is recomputed exactly when the completed-step count is 0, T, 2T, ... (METHOD.md
+ * The projector of LRG and GaLore is recomputed exactly when the completed-step count is 0, T, 2T, ... (docs/method.md
  * §4.6), T → ∞ keeps the first one, and every projector is orthonormal (§4.3).
  */
 class RefreshScheduleTest {

@@ -22,7 +22,7 @@ import org.lrgrad.train.memory.MemoryTag;
 public final class TrainTesting {
   private TrainTesting() {}
 
-  /** One optimizer of METHOD.md §2, made fresh for each trainer (a built trainer freezes its optimizer). */
+  /** One optimizer of docs/method.md §2, made fresh for each trainer (a built trainer freezes its optimizer). */
   public static final class Method {
     public final String name;
     public final Supplier<Optimizer> make;

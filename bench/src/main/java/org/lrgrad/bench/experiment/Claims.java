@@ -6,8 +6,8 @@ import org.lrgrad.bench.experiment.Study.ModelResult;
 import org.lrgrad.bench.experiment.Study.Run;
 
 /**
- * The seed's three claims (METHOD.md §1), each checked against one model's runs by a rule fixed before any run. The
- * memory of a method is its peak training memory from the ledger: every buffer a step keeps alive (weights,
+ * The seed's three claims (docs/method.md §1), each checked against one model's runs by a rule fixed before any run.
+ * The memory of a method is its peak training memory from the ledger: every buffer a step keeps alive (weights,
  * gradients, optimizer state, projectors, activations, workspace), as the seed's 33% is of the whole training
  * memory.
  */

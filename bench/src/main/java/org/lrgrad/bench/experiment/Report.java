@@ -35,7 +35,7 @@ final class Report {
 
   static void header(PrintStream out, Context context, Settings settings) {
     out.println("lrgrad experiment: personalize a pretrained model for one user with six optimizers, the shape of"
-        + " the study of Gooneratne et al., ICASSP 2020 (METHOD.md section 1)");
+        + " the study of Gooneratne et al., ICASSP 2020 (docs/method.md section 1)");
     out.println("date      " + context.date());
     out.println("arguments " + (context.arguments().isEmpty() ? "(none: the defaults)" : String.join(" ",
         context.arguments())));

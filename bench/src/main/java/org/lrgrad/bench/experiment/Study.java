@@ -18,7 +18,7 @@ import org.lrgrad.train.memory.MemoryLedger;
 import org.lrgrad.train.memory.MemoryTag;
 
 /**
- * The study for one model (METHOD.md §1, the shape of the seed's): pretrain a base model on the population's
+ * The study for one model (docs/method.md §1, the shape of the seed's): pretrain a base model on the population's
  * images, then personalize a copy of it for the user with each {@link Method}, every copy starting from the same
  * weights and seeing the same batches, for the same number of steps.
  */

@@ -322,9 +322,9 @@ public final class Report {
     }
     md.append("## Optimizer steps\n\n");
     md.append("Time per step on an m×n layer (µs, ± the 99.9% half-width); × Adam = this step's time ÷ Adam's,")
-        .append(" same layer and implementation; state = persistent optimizer state (METHOD.md §2); B/step = bytes")
-        .append(" allocated per step (`-prof gc`). `lowrank-adam` is the per-step work of LRG-Adam and GaLore-Adam")
-        .append(" at rank r with a fixed projector (project, Adam direction, project back); the projector's")
+        .append(" same layer and implementation; state = persistent optimizer state (docs/method.md §2); B/step =")
+        .append(" bytes allocated per step (`-prof gc`). `lowrank-adam` is the per-step work of LRG-Adam and")
+        .append(" GaLore-Adam at rank r with a fixed projector (project, Adam direction, project back); the projector's")
         .append(" refresh is not in it (see Projector refresh).\n\n");
     md.append("JMH allocates on its own about ").append(bytes(harnessBytesPerIteration)).append(" B per measured")
         .append(" iteration (measured on PeakBenchmark, whose body allocates nothing), which `-prof gc` spreads over")

@@ -152,7 +152,7 @@ class ExperimentTest {
   }
 
   /**
-   * The optimizer state the ledger reports follows METHOD.md §2 for the element-wise methods: none for SGD, one
+   * The optimizer state the ledger reports follows docs/method.md §2 for the element-wise methods: none for SGD, one
    * buffer per weight for Momentum, two for Adam; and the weights are the same for the three.
    */
   @Test

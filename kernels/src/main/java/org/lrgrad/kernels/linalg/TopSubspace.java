@@ -21,8 +21,8 @@ import org.lrgrad.kernels.SeededRandom;
  * matrix), which is why a square H is reduced too.
  *
  * <p>Signs: in every vector the entry of largest magnitude (the first one on a tie) is made positive
- * (METHOD.md §2, scikit-learn's {@code svd_flip}). Vectors of singular value 0 (G rank-deficient) are any orthonormal
- * completion, chosen deterministically, so the output always has orthonormal columns (P) or rows (Q).
+ * (docs/method.md §2, scikit-learn's {@code svd_flip}). Vectors of singular value 0 (G rank-deficient) are any
+ * orthonormal completion, chosen deterministically, so the output always has orthonormal columns (P) or rows (Q).
  *
  * <p>All scratch is the caller's workspace ({@link #exactWorkspace}, {@link #randomizedWorkspace}); no object is made
  * per call (the probes come from {@link SeededRandom#fillGaussian(long, float[], int, int, float)}). Arguments are checked by

@@ -1,6 +1,6 @@
 package org.lrgrad.train.memory;
 
-/** What a buffer of a training step is for (METHOD.md §3): the ledger's breakdown is by these kinds. */
+/** What a buffer of a training step is for (docs/method.md §3): the ledger's breakdown is by these kinds. */
 public enum MemoryTag {
   /** Trainable and frozen parameters, LoRA factors included. */
   WEIGHTS,

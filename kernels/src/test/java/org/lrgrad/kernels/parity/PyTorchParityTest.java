@@ -27,10 +27,10 @@ import org.lrgrad.train.Sgd;
 import org.lrgrad.train.Trainer;
 
 /**
- * Every case of the PyTorch vectors ({@code shared/vectors}, see its README) on every implementation, run through
- * the kernel contract (family {@code mlp_train} through the training API, {@link Trainer}): once with packed arrays
- * and once with every array at a non-zero offset (matrix arguments with padded leading dimensions too). The cases
- * come from {@code cases.json}, whatever it holds.
+ * Every case of the PyTorch vectors (the repository's {@code test-vectors/pytorch}, see its README) on every
+ * implementation, run through the kernel contract (family {@code mlp_train} through the training API,
+ * {@link Trainer}): once with packed arrays and once with every array at a non-zero offset (matrix arguments with
+ * padded leading dimensions too). The cases come from {@code cases.json}, whatever it holds.
  */
 class PyTorchParityTest {
   /** One case on one implementation; its display name is the case's name and the implementation's. */
