@@ -26,7 +26,7 @@ final class ApolloSlot extends DenseSlot {
   private final int channels;
   private final RandomProjections projections;
   private float[] projection;
-  /** Which projection {@link #projection} holds; −1: none (before the first step, or after a restore). */
+  /** Which projection {@link #projection} holds; −1: none yet (a restored slot has none until its next step). */
   private long projectionIndex = -1;
   private float[] expAvg;
   private float[] expAvgSq;
@@ -215,8 +215,7 @@ final class ApolloSlot extends DenseSlot {
     visitor.buffer(name + ".exp_avg", MemoryTag.OPTIMIZER_STATE, expAvg);
     visitor.buffer(name + ".exp_avg_sq", MemoryTag.OPTIMIZER_STATE, expAvgSq);
     visitor.buffer(name + ".previous_update_norm", MemoryTag.OPTIMIZER_STATE, previousNorm);
+    // No projection: the next step draws the one its step count calls for if the cache holds another.
     visitStep(visitor);
-    // A restore may have changed the step count: the projection is drawn again from it on the next step.
-    projectionIndex = -1;
   }
 }

@@ -2,6 +2,7 @@ package org.lrgrad.train;
 
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.memory.MemoryLedger;
+import org.lrgrad.train.memory.MemoryTag;
 
 /**
  * One optimizer slot on one m×n matrix outside a model, for tests that feed it gradients of their own: the gradient
@@ -11,11 +12,11 @@ import org.lrgrad.train.memory.MemoryLedger;
 public final class SlotHarness {
   private final Parameter param;
   private final Slot slot;
+  private final MemoryLedger ledger = new MemoryLedger();
 
   private SlotHarness(Kernels k, Optimizer optimizer, int m, int n, long seed) {
     optimizer.freeze();
     param = Parameter.matrix("W", m, n, 1);
-    MemoryLedger ledger = new MemoryLedger();
     param.declare(ledger);
     slot = optimizer.slotFor(param, Integer.MAX_VALUE);
     SharedWorkspace workspace = new SharedWorkspace();
@@ -38,6 +39,22 @@ public final class SlotHarness {
     } else {
       throw new IllegalArgumentException(slot.getClass().getSimpleName() + " draws no projections");
     }
+  }
+
+  /** The slot's own buffers (weights included), from its ledger. */
+  public MemoryLedger ledger() {
+    return ledger;
+  }
+
+  /** The slot's saved state, as a trainer's checkpoint walks it (the weights are the trainer's part). */
+  public void visitState(StateVisitor visitor) {
+    visitor.buffer(param.name(), MemoryTag.WEIGHTS, param.data());
+    slot.visitState(visitor);
+  }
+
+  /** APOLLO's projection in use. */
+  public float[] apolloProjection() {
+    return ((ApolloSlot) slot).projection().clone();
   }
 
   public void setWeights(float[] w, int off) {
