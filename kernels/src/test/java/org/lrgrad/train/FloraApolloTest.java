@@ -148,6 +148,9 @@ class FloraApolloTest {
     assertEquals(4L * (2 * n * r + m * r + r * r), flora.liveBytes(MemoryTag.WORKSPACE)); // 2 projections, D, r×r
     MemoryLedger full = SlotHarness.of(k, new Flora().momentum(0.9f), m, n, 0).ledger();
     assertEquals(4L * (m + n + m * n), full.liveBytes(MemoryTag.OPTIMIZER_STATE));
+    // An elongated matrix (8:1) is compressed too, where the authors' code would silently keep full momentum.
+    MemoryLedger elongated = SlotHarness.of(k, new Flora().compressedMomentum(0.9f, 2), 40, 5, 0).ledger();
+    assertEquals(4L * (40 + 5 + 40 * 2), elongated.liveBytes(MemoryTag.OPTIMIZER_STATE));
     MemoryLedger apollo = SlotHarness.of(k, Apollo.apollo(0.01f, r), m, n, 0).ledger();
     assertEquals(4L * r * n, apollo.liveBytes(MemoryTag.PROJECTORS)); // Q (r×n): m ≥ n, right side
     assertEquals(4L * (2 * m * r + 1), apollo.liveBytes(MemoryTag.OPTIMIZER_STATE));
@@ -155,6 +158,71 @@ class FloraApolloTest {
     MemoryLedger mini = SlotHarness.of(k, Apollo.mini(0.01f), n, m, 0).ledger(); // 20×30: left, P is 20×1
     assertEquals(4L * n, mini.liveBytes(MemoryTag.PROJECTORS));
     assertEquals(4L * (2 * m + 1), mini.liveBytes(MemoryTag.OPTIMIZER_STATE));
+  }
+
+  /** ‖ΔW‖ of one step with gradient {@code g} (m×n). */
+  private static double stepNorm(Kernels k, SlotHarness slot, int m, int n, float[] g) {
+    float[] before = new float[m * n];
+    float[] after = new float[m * n];
+    slot.weights(before, 0);
+    float[] x = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      x[i * n + i] = 1f;
+    }
+    float[] dy = new float[n * m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        dy[j * m + i] = g[i * n + j];
+      }
+    }
+    assertTrue(slot.step(k, n, x, 0, n, dy, 0, m));
+    slot.weights(after, 0);
+    double sum = 0;
+    for (int i = 0; i < after.length; i++) {
+      sum += (double) (after[i] - before[i]) * (after[i] - before[i]);
+    }
+    return Math.sqrt(sum);
+  }
+
+  /**
+   * APOLLO-Mini (6×9: P is 6×1) without bias correction, so the step size is lr on every step. The second gradient
+   * is the first with 99% of its component along P removed: its projection shrinks 100-fold, the tensor scale grows,
+   * and the update with it, unless the limiter holds the growth to 1%.
+   */
+  @Test
+  void theLimiterBoundsTheGrowthOfTheUpdate() {
+    int m = 6, n = 9;
+    Random rnd = new Random(4);
+    float[] g1 = new float[m * n];
+    for (int i = 0; i < g1.length; i++) {
+      g1[i] = (float) rnd.nextGaussian();
+    }
+    for (boolean limiter : new boolean[] {true, false}) {
+      SlotHarness slot = SlotHarness.of(k, Apollo.mini(0.01f).correctBias(false).normGrowthLimiter(limiter), m, n,
+          3);
+      double first = stepNorm(k, slot, m, n, g1);
+      float[] p = slot.apolloProjection();
+      double pp = 0;
+      for (float v : p) {
+        pp += (double) v * v;
+      }
+      float[] g2 = g1.clone();
+      for (int j = 0; j < n; j++) {
+        double r = 0;
+        for (int i = 0; i < m; i++) {
+          r += (double) p[i] * g1[i * n + j];
+        }
+        for (int i = 0; i < m; i++) {
+          g2[i * n + j] -= (float) (0.99 * p[i] * r / pp);
+        }
+      }
+      double second = stepNorm(k, slot, m, n, g2);
+      if (limiter) {
+        assertTrue(second <= first * 1.01 * (1 + 1e-5), second + " after " + first);
+      } else {
+        assertTrue(second > first * 1.5, second + " after " + first);
+      }
+    }
   }
 
   private static Sequential model() {
