@@ -55,6 +55,12 @@ public final class TrainTesting {
     list.add(new Method("GaLore-Adam-randomized",
         () -> LowRankAdam.galore(0.02f, 3).updateInterval(4).scale(1f).randomizedSvd(2, 1)));
     list.add(new Method("LoRA-Adam", () -> new LoraAdam(0.02f, 3).scale(2f)));
+    list.add(new Method("Flora", () -> new Flora().learningRate(0.02f).scaleParameter(false)
+        .compressedMomentum(0.9f, 3).kappa(4)));
+    list.add(new Method("Flora-full-momentum-unfactored", () -> new Flora().momentum(0.9f)
+        .factoredSecondMoment(false).weightDecay(1e-4f)));
+    list.add(new Method("APOLLO", () -> Apollo.apollo(0.02f, 3).updateInterval(4)));
+    list.add(new Method("APOLLO-Mini", () -> Apollo.mini(0.005f).updateInterval(4).weightDecay(1e-4f)));
     return list;
   }
 
