@@ -135,9 +135,11 @@ class KernelProviderLazinessTest {
     assertEquals(0, process.waitFor(), output);
     assertTrue(output.contains("got reference"), output);
     assertTrue(output.contains(" org.lrgrad.kernels.reference.ReferenceKernels "), "the log lists loaded classes");
+    // JniKernels itself may be loaded (the jni factory names its variant enum, nested in it); the class that loads
+    // the native library must not be.
     for (String forbidden : new String[] {"org.lrgrad.kernels.vector.VectorKernels", "org.lrgrad.jni.NativeLibrary",
-        "org.lrgrad.jni.JniKernels ", "org.lrgrad.ffm.FfmKernels "}) {
-      assertFalse(output.contains(" " + forbidden.trim() + " "), forbidden.trim() + " was loaded");
+        "org.lrgrad.ffm.FfmKernels"}) {
+      assertFalse(output.contains(" " + forbidden + " "), forbidden + " was loaded");
     }
   }
 }
