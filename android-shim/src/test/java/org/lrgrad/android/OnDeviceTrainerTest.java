@@ -172,7 +172,7 @@ class OnDeviceTrainerTest {
           .weights(new ByteArrayInputStream(Clusters.export(trained)), "export").build()) {
         Evaluation actual = reloaded.evaluate(data.x(), data.labels(), data.count());
         assertEquals(expected.correct(), actual.correct());
-        assertEquals(expected.loss(), actual.loss(), 1e-5, "LoRA's adapters are merged into the export");
+        assertEquals(expected.loss(), actual.loss(), 1e-5, "the export is the weight LoRA runs, W0 + s·B·A");
       }
     }
   }
