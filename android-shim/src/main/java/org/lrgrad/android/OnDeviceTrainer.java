@@ -360,7 +360,8 @@ public final class OnDeviceTrainer implements AutoCloseable {
     /**
      * The most bytes the training setup may hold: weights, gradients, optimizer state, projectors, activations and
      * the copy of a batch for {@code maxBatch} examples, and workspace, as the training code's memory ledger counts
-     * them. {@link #build()} refuses a setup over it before allocating anything.
+     * them. {@link #build()} refuses a setup over it before allocating anything. Without this call the budget is
+     * {@link Runtime#maxMemory()} / {@link #DEFAULT_BUDGET_DIVISOR}.
      */
     public Builder memoryBudget(long bytes) {
       if (bytes <= 0) {
