@@ -121,4 +121,26 @@ class LearningRateScheduleTest {
         java.util.Arrays.toString((float[]) TrainTesting.snapshot(restarted).get("2.bias")),
         "the schedule's position is the trainer's step counter");
   }
+
+  /** Through the checkpoint format: the same schedule resumes bit for bit, another one is refused. */
+  @Test
+  void aCheckpointRestoresOnlyIntoTheSameSchedule() throws java.io.IOException {
+    Kernels k = Implementations.reference();
+    Trainer first = TrainTesting.trainer(k, TrainTesting.mlp(),
+        Adam.adam(0.02f).schedule(LearningRateSchedule.step(2, 0.5f)), 8, 2);
+    for (int s = 0; s < 3; s++) {
+      TrainTesting.step(first, 8 * s, 8);
+    }
+    java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+    org.lrgrad.train.checkpoint.Checkpoint.save(first, saved);
+    Trainer same = TrainTesting.trainer(k, TrainTesting.mlp(),
+        Adam.adam(0.02f).schedule(LearningRateSchedule.step(2, 0.5f)), 8, 2);
+    org.lrgrad.train.checkpoint.Checkpoint.restore(same, new java.io.ByteArrayInputStream(saved.toByteArray()), "s");
+    TrainTesting.assertSameState(TrainTesting.snapshot(first), TrainTesting.snapshot(same));
+    Trainer other = TrainTesting.trainer(k, TrainTesting.mlp(),
+        Adam.adam(0.02f).schedule(LearningRateSchedule.step(3, 0.5f)), 8, 2);
+    assertThrows(org.lrgrad.train.checkpoint.CheckpointException.class, () -> org.lrgrad.train.checkpoint.Checkpoint
+        .restore(other, new java.io.ByteArrayInputStream(saved.toByteArray()), "s"));
+    assertEquals(0, other.completedSteps(), "the refused checkpoint changed nothing");
+  }
 }
