@@ -20,8 +20,13 @@ import org.lrgrad.train.Sequential;
  */
 public final class ModelDescription {
   private static final String KIND = "mlp";
-  /** Wider than any model a phone trains; keeps products of two widths far from int overflow. */
+  /**
+   * Wider than any model a phone trains. It does not keep products of widths small (2^20 · 2^20 overflows an int):
+   * {@link #parse} checks each weight matrix's size separately, and the memory budget bounds the whole model.
+   */
   static final int MAX_WIDTH = 1 << 20;
+  /** The most floats one Java array (a weight matrix) can hold on every JVM and on Android's runtime. */
+  static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private final String text;
   private final int[] widths;
@@ -71,6 +76,13 @@ public final class ModelDescription {
     int[] widths = new int[parsed.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = parsed.get(i);
+    }
+    for (int i = 0; i + 1 < widths.length; i++) {
+      long size = (long) widths[i] * widths[i + 1];
+      if (size > MAX_ARRAY) {
+        throw error(text, 0, "layer " + i + "'s weight (" + widths[i + 1] + "x" + widths[i] + ") has " + size
+            + " values, expected at most " + MAX_ARRAY + " (one array)");
+      }
     }
     if (widths[widths.length - 1] < 2) {
       throw error(text, text.lastIndexOf('-') + 1, "the last width is the number of classes and must be >= 2");

@@ -8,22 +8,26 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ConcurrentModificationException;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.lrgrad.kernels.Checks;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.train.Evaluation;
+import org.lrgrad.train.Examples;
 import org.lrgrad.train.MemoryBudgetExceededException;
-import org.lrgrad.train.Parameter;
+import org.lrgrad.train.Methods;
+import org.lrgrad.train.ProgressListener;
 import org.lrgrad.train.Sequential;
 import org.lrgrad.train.StateVisitor;
 import org.lrgrad.train.Trainer;
+import org.lrgrad.train.TrainingRun;
 import org.lrgrad.train.checkpoint.Checkpoint;
 
 /**
  * Personalizes a model on the device: the facade an app calls. It is built from a {@link ModelDescription}
  * ({@code "mlp 784-128-10"}) and, usually, the model's trained weights (an npz archive); it trains with a
- * method of docs/method.md ({@link Method}, LRG-Adam by default) within a memory budget, on the {@link OnDeviceKernels}
- * (the JNI library when it loads, else pure Java). All training is the {@code kernels} module's {@link Trainer}:
- * this class only wires it up, checks the app's input, and guards its use.
+ * method of the catalog ({@link Methods}, LRG-Adam by default) within a memory budget, on the {@link OnDeviceKernels}
+ * (the JNI library when it loads, else pure Java). All training, fitting, evaluation and weight copying is the
+ * {@code kernels} module's {@link Trainer}: this class only wires it up, reads and writes files, and guards its use
+ * ({@link ThreadGuard}).
  *
  * <pre>{@code
  * try (OnDeviceTrainer trainer = OnDeviceTrainer.builder("mlp 784-128-10")
@@ -58,24 +62,23 @@ import org.lrgrad.train.checkpoint.Checkpoint;
  */
 public final class OnDeviceTrainer implements AutoCloseable {
   private final ModelDescription description;
-  private final Method method;
+  private final Methods.Method method;
   private final Kernels kernels;
   private final int maxBatch;
-  /** The thread inside a call on this trainer, or null. */
-  private final AtomicReference<Thread> user = new AtomicReference<>();
-  private volatile boolean cancelRequested;
-  /** Null once closed. */
-  private Trainer trainer;
-  /** maxBatch × classes logits for {@link #evaluate} and {@link #predict}. */
-  private float[] logits;
+  private final ThreadGuard guard;
+  /** Null once closed, which frees the training state. Volatile for {@link #cancel()}, which any thread calls. */
+  private volatile Trainer trainer;
+  /** One example's logits for {@link #predict}. */
+  private final float[] logits;
 
-  private OnDeviceTrainer(ModelDescription description, Method method, Kernels kernels, Trainer trainer) {
+  private OnDeviceTrainer(ModelDescription description, Methods.Method method, Kernels kernels, Trainer trainer) {
     this.description = description;
     this.method = method;
     this.kernels = kernels;
-    this.maxBatch = trainer.maxBatch();
     this.trainer = trainer;
-    this.logits = new float[Math.multiplyExact(maxBatch, description.classes())];
+    this.maxBatch = trainer.maxBatch();
+    this.guard = new ThreadGuard(description.toString());
+    this.logits = new float[description.classes()];
   }
 
   /** Starts a trainer for the model {@code description} (see {@link ModelDescription#parse}). */
@@ -89,152 +92,75 @@ public final class OnDeviceTrainer implements AutoCloseable {
    * before the update. Allocates nothing.
    */
   public float trainStep(float[] x, int[] labels, int batch) {
-    Trainer t = enter();
+    // No lambda here: this call must not allocate.
+    guard.enter(true);
     try {
-      return t.step(x, 0, labels, 0, batch);
+      return trainer.step(x, 0, labels, 0, batch);
     } finally {
-      exit();
+      guard.exit();
     }
   }
 
   /**
    * Trains for {@code epochs} passes over {@code count} examples, in order, in batches of {@link #maxBatch()} (the
-   * last one smaller when {@code count} is not a multiple), calling {@code listener} (may be null) after each step.
-   * Every label is checked before the first step. {@link #cancel()} stops the run after the step in progress; a
-   * cancel made before this call started does not affect it.
+   * last one smaller when {@code count} is not a multiple), calling {@code listener} (may be null) after each step:
+   * {@link Trainer#fit}. Every label is checked before the first step. {@link #cancel()} stops the run before its
+   * next step; a cancel made before this call started does not affect it.
    */
   public TrainingRun fit(float[] x, int[] labels, int count, int epochs, ProgressListener listener) {
-    Trainer t = enter();
-    try {
-      Checks.positive("count", count);
-      Checks.positive("epochs", epochs);
-      Checks.vector("x", x, 0, Math.multiplyExact(count, description.inputs()));
-      Checks.vector("labels", labels, 0, count);
-      for (int i = 0; i < count; i++) {
-        if (labels[i] < 0 || labels[i] >= description.classes()) {
-          throw new IllegalArgumentException("labels[" + i + "]=" + labels[i] + " must be in [0, classes="
-              + description.classes() + ")");
-        }
-      }
-      int batchesPerEpoch = (count + maxBatch - 1) / maxBatch;
-      int planned = Math.multiplyExact(batchesPerEpoch, epochs);
-      cancelRequested = false;
-      int done = 0;
-      float loss = Float.NaN;
-      for (int epoch = 0; epoch < epochs; epoch++) {
-        for (int first = 0; first < count; first += maxBatch) {
-          if (cancelRequested) {
-            return new TrainingRun(done, planned, loss, true);
-          }
-          int rows = Math.min(maxBatch, count - first);
-          loss = t.step(x, first * description.inputs(), labels, first, rows);
-          done++;
-          if (listener != null) {
-            listener.onStep(done, planned, loss);
-          }
-        }
-      }
-      return new TrainingRun(done, planned, loss, false);
-    } finally {
-      exit();
-    }
+    return guard.call(() -> trainer.fit(new Examples(x, labels, count), epochs, listener));
   }
 
-  /** Asks the {@link #fit} in progress to stop after its current step. Any thread may call it, at any time. */
+  /** Asks the {@link #fit} in progress to stop before its next step. Any thread may call it, at any time. */
   public void cancel() {
-    cancelRequested = true;
+    Trainer t = trainer;
+    if (t != null) {
+      t.cancel();
+    }
   }
 
-  /** Mean loss and accuracy on {@code count} examples ({@code x}: count × inputs); changes nothing. */
+  /** Mean loss and accuracy on {@code count} examples ({@code x}: count × inputs): {@link Trainer#evaluate}. */
   public Evaluation evaluate(float[] x, int[] labels, int count) {
-    Trainer t = enter();
-    try {
-      Checks.positive("count", count);
-      Checks.vector("x", x, 0, Math.multiplyExact(count, description.inputs()));
-      Checks.vector("labels", labels, 0, count);
-      int classes = description.classes();
-      double lossSum = 0;
-      int correct = 0;
-      for (int first = 0; first < count; first += maxBatch) {
-        int rows = Math.min(maxBatch, count - first);
-        t.predict(x, first * description.inputs(), rows, logits, 0);
-        lossSum += (double) rows
-            * kernels.softmaxCrossEntropy(rows, classes, logits, 0, classes, labels, first, null, 0, classes);
-        for (int i = 0; i < rows; i++) {
-          if (argMax(i) == labels[first + i]) {
-            correct++;
-          }
-        }
-      }
-      return new Evaluation(count, lossSum / count, correct);
-    } finally {
-      exit();
-    }
+    return guard.call(() -> trainer.evaluate(new Examples(x, labels, count)));
   }
 
   /** The most likely class of one example, {@code x[offset, offset + inputs)}. */
   public int predict(float[] x, int offset) {
-    Trainer t = enter();
-    try {
-      t.predict(x, offset, 1, logits, 0);
-      return argMax(0);
-    } finally {
-      exit();
-    }
-  }
-
-  private int argMax(int row) {
-    int classes = description.classes();
-    int best = 0;
-    for (int j = 1; j < classes; j++) {
-      if (logits[row * classes + j] > logits[row * classes + best]) {
-        best = j;
+    return guard.call(() -> {
+      trainer.predict(x, offset, 1, logits, 0);
+      int best = 0;
+      for (int j = 1; j < logits.length; j++) {
+        if (logits[j] > logits[best]) {
+          best = j;
+        }
       }
-    }
-    return best;
+      return best;
+    });
   }
 
   /**
    * Writes the current weights as an npz archive (the format {@link Builder#weights(InputStream, String)} reads);
-   * does not close {@code out}. With LoRA-Adam the adapters are first merged into the weights
-   * ({@link Trainer#mergeLora()}: the model's outputs do not change, the adapters restart from zero).
+   * does not close {@code out}. With LoRA-Adam, each weight is W0 + s·B·A, the adapters left as they are.
    */
   public void exportWeights(OutputStream out) throws IOException {
-    Trainer t = enter();
-    try {
+    guard.io(() -> {
       Checks.notNull("out", out);
-      WeightsNpz.write(out, description, currentWeights(t));
-    } finally {
-      exit();
-    }
-  }
-
-  /** A copy of the parameter {@code name} ({@link ModelDescription#parameterNames()}); merges LoRA adapters first. */
-  public float[] weights(String name) {
-    Trainer t = enter();
-    try {
-      int index = description.parameterNames().indexOf(name);
-      if (index < 0) {
-        throw new IllegalArgumentException("no parameter '" + name + "' in '" + description + "'; it has "
-            + description.parameterNames());
+      List<String> names = description.parameterNames();
+      float[][] weights = new float[names.size()][];
+      for (int i = 0; i < weights.length; i++) {
+        weights[i] = trainer.weights(names.get(i));
       }
-      return currentWeights(t)[index];
-    } finally {
-      exit();
-    }
+      WeightsNpz.write(out, description, weights);
+      return null;
+    });
   }
 
-  private float[][] currentWeights(Trainer t) {
-    if (method == Method.LORA_ADAM) {
-      t.mergeLora();
-    }
-    List<Parameter> params = t.model().parameters();
-    float[][] weights = new float[params.size()][];
-    for (int i = 0; i < weights.length; i++) {
-      weights[i] = new float[params.get(i).size()];
-      params.get(i).copyTo(weights[i], 0);
-    }
-    return weights;
+  /**
+   * A copy of the parameter {@code name} ({@link ModelDescription#parameterNames()}) as the model uses it:
+   * {@link Trainer#weights}.
+   */
+  public float[] weights(String name) {
+    return guard.call(() -> trainer.weights(name));
   }
 
   /**
@@ -242,13 +168,11 @@ public final class OnDeviceTrainer implements AutoCloseable {
    * {@link Trainer#visitState} contract, under this trainer's thread rule.
    */
   public void visitState(StateVisitor visitor) {
-    Trainer t = enter();
-    try {
+    guard.call(() -> {
       Checks.notNull("visitor", visitor);
-      t.visitState(visitor);
-    } finally {
-      exit();
-    }
+      trainer.visitState(visitor);
+      return null;
+    });
   }
 
   /**
@@ -256,22 +180,18 @@ public final class OnDeviceTrainer implements AutoCloseable {
    * if anything fails, the previous file is intact.
    */
   public void saveCheckpoint(File file) throws IOException {
-    Trainer t = enter();
-    try {
-      Checkpoint.save(t, file);
-    } finally {
-      exit();
-    }
+    guard.io(() -> {
+      Checkpoint.save(trainer, file);
+      return null;
+    });
   }
 
   /** {@link #saveCheckpoint(File)} to a stream (flushed, not closed). */
   public void saveCheckpoint(OutputStream out) throws IOException {
-    Trainer t = enter();
-    try {
-      Checkpoint.save(t, out);
-    } finally {
-      exit();
-    }
+    guard.io(() -> {
+      Checkpoint.save(trainer, out);
+      return null;
+    });
   }
 
   /**
@@ -280,68 +200,45 @@ public final class OnDeviceTrainer implements AutoCloseable {
    * problem, and changes nothing: the trainer stays as it was and usable.
    */
   public void restoreCheckpoint(File file) throws IOException {
-    Trainer t = enter();
-    try {
-      Checkpoint.restore(t, file);
-    } finally {
-      exit();
-    }
+    guard.io(() -> {
+      Checkpoint.restore(trainer, file);
+      return null;
+    });
   }
 
   /** {@link #restoreCheckpoint(File)} from a stream; {@code source} names it in error messages. */
   public void restoreCheckpoint(InputStream in, String source) throws IOException {
-    Trainer t = enter();
-    try {
-      Checkpoint.restore(t, in, source);
-    } finally {
-      exit();
-    }
+    guard.io(() -> {
+      Checkpoint.restore(trainer, in, source);
+      return null;
+    });
   }
 
   /** Steps that updated the model. */
   public long completedSteps() {
-    Trainer t = enter();
-    try {
-      return t.completedSteps();
-    } finally {
-      exit();
-    }
+    return guard.call(() -> trainer.completedSteps());
   }
 
   /** Steps skipped by the non-finite policy. */
   public long skippedSteps() {
-    Trainer t = enter();
-    try {
-      return t.skippedSteps();
-    } finally {
-      exit();
-    }
+    return guard.call(() -> trainer.skippedSteps());
   }
 
   public boolean lastStepSkipped() {
-    Trainer t = enter();
-    try {
-      return t.lastStepSkipped();
-    } finally {
-      exit();
-    }
+    return guard.call(() -> trainer.lastStepSkipped());
   }
 
   /** The bytes the training setup holds, as the memory ledger counts them (what the budget limits). */
   public long memoryBytes() {
-    Trainer t = enter();
-    try {
-      return t.ledger().liveBytes();
-    } finally {
-      exit();
-    }
+    return guard.call(() -> trainer.ledger().liveBytes());
   }
 
   public ModelDescription description() {
     return description;
   }
 
-  public Method method() {
+  /** The training method, from the catalog {@link Methods}. */
+  public Methods.Method method() {
     return method;
   }
 
@@ -355,64 +252,48 @@ public final class OnDeviceTrainer implements AutoCloseable {
   }
 
   public boolean isClosed() {
-    Trainer t = enter(false);
-    exit();
-    return t == null;
+    guard.enter(false);
+    try {
+      return guard.isClosed();
+    } finally {
+      guard.exit();
+    }
   }
 
   /** Releases the training state; later calls (but {@code close} and {@code cancel}) throw. Idempotent. */
   @Override
   public void close() {
-    enter(false);
+    guard.enter(false);
     try {
+      guard.close();
       trainer = null;
-      logits = null;
     } finally {
-      exit();
+      guard.exit();
     }
-  }
-
-  private Trainer enter() {
-    return enter(true);
-  }
-
-  /** Claims this trainer for the calling thread; returns the Trainer (null when closed and that is allowed). */
-  private Trainer enter(boolean mustBeOpen) {
-    Thread me = Thread.currentThread();
-    if (!user.compareAndSet(null, me)) {
-      Thread other = user.get();
-      throw new ConcurrentModificationException("this trainer is in use by "
-          + (other == me ? "this same thread (a call from inside a progress listener?)" : "thread '"
-          + (other == null ? "?" : other.getName()) + "'") + "; use one trainer from one thread at a time (only"
-          + " cancel() may be called concurrently); separate trainers may run at once");
-    }
-    Trainer t = trainer;
-    if (t == null && mustBeOpen) {
-      user.set(null);
-      throw new IllegalStateException("this trainer of '" + description + "' is closed");
-    }
-    return t;
-  }
-
-  private void exit() {
-    user.set(null);
   }
 
   /**
-   * Configures a trainer. Defaults: LRG-Adam at its method's learning rate ({@link Method}) and rank 8, batches of up
-   * to 32, seed 0, no budget, weights drawn from the seed as {@code torch.nn.Linear} does (pass trained weights to
-   * personalize a model).
+   * Configures a trainer. Defaults: LRG-Adam at its method's learning rate ({@link Methods}) and rank 8, batches of
+   * up to 32, seed 0, a memory budget of half the JVM's heap limit ({@link #DEFAULT_BUDGET_DIVISOR}), weights drawn
+   * from the seed as {@code torch.nn.Linear} does (pass trained weights to personalize a model).
    */
   public static final class Builder {
     private final ModelDescription description;
     private float[][] weights;
-    private Method method = Method.LRG_ADAM;
+    private Methods.Method method = Methods.named("LRG-Adam");
     private float learningRate = Float.NaN;
     private int rank = 8;
     private int maxBatch = 32;
     private long seed;
     private long budgetBytes = -1;
     private Kernels kernels;
+
+    /**
+     * Without {@link #memoryBudget}, the budget is {@link Runtime#maxMemory()} divided by this: a setup that would
+     * take more than half the heap (and fail with {@link OutOfMemoryError} part-way, or leave the app none) is
+     * refused before anything is allocated.
+     */
+    public static final int DEFAULT_BUDGET_DIVISOR = 2;
 
     private Builder(ModelDescription description) {
       this.description = description;
@@ -444,9 +325,9 @@ public final class OnDeviceTrainer implements AutoCloseable {
       return weights(WeightsNpz.stream(buffer), "weights buffer");
     }
 
-    /** The method by its docs/method.md name ({@link Method#named}); LRG-Adam by default. */
+    /** The method by its name in the catalog ({@link Methods#named}, any case); LRG-Adam by default. */
     public Builder optimizer(String methodName) {
-      this.method = Method.named(methodName);
+      this.method = Methods.named(methodName);
       return this;
     }
 
@@ -479,7 +360,8 @@ public final class OnDeviceTrainer implements AutoCloseable {
     /**
      * The most bytes the training setup may hold: weights, gradients, optimizer state, projectors, activations and
      * the copy of a batch for {@code maxBatch} examples, and workspace, as the training code's memory ledger counts
-     * them. {@link #build()} refuses a setup over it before allocating anything.
+     * them. {@link #build()} refuses a setup over it before allocating anything. Without this call the budget is
+     * {@link Runtime#maxMemory()} / {@link #DEFAULT_BUDGET_DIVISOR}.
      */
     public Builder memoryBudget(long bytes) {
       if (bytes <= 0) {
@@ -505,14 +387,12 @@ public final class OnDeviceTrainer implements AutoCloseable {
       Sequential model = description.newModel();
       Trainer.Builder setup = Trainer.builder(model, maxBatch).kernels(k).seed(seed)
           .group(method.create(learningRate, rank), model.parameters());
-      if (budgetBytes > 0) {
-        setup.memoryBudget(budgetBytes);
-      }
+      setup.memoryBudget(budgetBytes > 0 ? budgetBytes : Runtime.getRuntime().maxMemory() / DEFAULT_BUDGET_DIVISOR);
       Trainer trainer = setup.build();
       if (weights != null) {
-        List<Parameter> params = model.parameters();
-        for (int i = 0; i < params.size(); i++) {
-          params.get(i).copyFrom(weights[i], 0);
+        List<String> names = description.parameterNames();
+        for (int i = 0; i < names.size(); i++) {
+          trainer.setWeights(names.get(i), description.shapeOf(i), weights[i]);
         }
       }
       return new OnDeviceTrainer(description, method, k, trainer);

@@ -14,6 +14,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.lrgrad.train.MemoryBudgetExceededException;
 
 /** Each kind of bad input: a clear exception, and the trainer left as it was (or clearly closed). */
 class BadInputTest {
@@ -148,6 +149,26 @@ class BadInputTest {
     assertEquals("rank=0 must be >= 1", assertThrows(IllegalArgumentException.class, () -> b.rank(0)).getMessage());
     assertEquals("maxBatch=-1 must be >= 1",
         assertThrows(IllegalArgumentException.class, () -> b.maxBatch(-1)).getMessage());
+  }
+
+  /** Sizes that overflow an int or exhaust the heap are refused up front, before anything is allocated. */
+  @Test
+  void sizesBeyondTheLimitsAreRefusedNamingThem() {
+    // About 3.3 GB of weights: without a budget this died with OutOfMemoryError; the default budget refuses it.
+    MemoryBudgetExceededException wide = assertThrows(MemoryBudgetExceededException.class,
+        () -> OnDeviceTrainer.builder("mlp 784-1048576-10").optimizer("SGD").build());
+    assertTrue(wide.budgetBytes() == Runtime.getRuntime().maxMemory() / OnDeviceTrainer.Builder.DEFAULT_BUDGET_DIVISOR,
+        wide.getMessage());
+    // maxBatch × 16 activations overflow an int: this was a bare ArithmeticException.
+    IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+        () -> OnDeviceTrainer.builder(MODEL).maxBatch(1 << 30).build());
+    assertTrue(batch.getMessage().startsWith("maxBatch=1073741824 is too large for "), batch.getMessage());
+    assertTrue(batch.getMessage().contains("more than 2147483647 values"), batch.getMessage());
+    // 2^20 · 2^20 weights cannot be one array, whatever the budget.
+    IllegalArgumentException matrix = assertThrows(IllegalArgumentException.class,
+        () -> OnDeviceTrainer.builder("mlp 1048576-1048576-10"));
+    assertTrue(matrix.getMessage().contains("layer 0's weight (1048576x1048576) has 1099511627776 values, expected"
+        + " at most 2147483639"), matrix.getMessage());
   }
 
   @Test

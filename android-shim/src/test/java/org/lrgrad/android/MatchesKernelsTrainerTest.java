@@ -17,6 +17,7 @@ import org.lrgrad.train.Parameter;
 import org.lrgrad.train.Relu;
 import org.lrgrad.train.Sequential;
 import org.lrgrad.train.Trainer;
+import org.lrgrad.train.TrainingRun;
 
 /**
  * End to end: a model personalized through the facade (on the on-device kernels: the native library when it loads)

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.lrgrad.kernels.SeededRandom;
+import org.lrgrad.train.TrainingRun;
 
 /** One trainer from one thread at a time (concurrent use refused, cancel from anywhere); several trainers at once. */
 class ThreadRulesTest {

@@ -2,9 +2,12 @@ package org.lrgrad.kernels;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.logging.Logger;
 import org.lrgrad.kernels.reference.ReferenceKernels;
@@ -16,30 +19,55 @@ import org.lrgrad.kernels.reference.ReferenceKernels;
  *
  * <p>Known names: {@code vector} (Vector API, the JVM's preferred width), {@code vector-128} (Vector API at 128 bits,
  * NEON's width, for testing that code path on wider machines), {@code reference} (plain Java loops; runs
- * everywhere, Android included), and whatever other modules register as a {@link KernelFactory} service.
+ * everywhere, Android included), and whatever other modules register as a {@link KernelFactory} service
+ * ({@code jni}, {@code jni-scalar} and {@code ffm} come with {@code lrgrad-bridge-jni}).
+ *
+ * <p>Candidates are built lazily, each at most once: asking for {@code reference} builds nothing else (no native
+ * library is loaded, no Vector API class linked). A candidate that cannot run here keeps its reason, so a bad request
+ * fails with the same clear exception every time it is made.
  */
 public final class KernelProvider {
 
   /** The system property that forces an implementation by name. */
   public static final String PROPERTY = "lrgrad.kernels";
 
+  /** The artifact that provides the native bridges, for the message when it is missing. */
+  static final String BRIDGE_ARTIFACT = "lrgrad-bridge-jni";
+  private static final List<String> BRIDGE_NAMES = Arrays.asList("jni", "jni-scalar", "ffm");
+
   private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
   private static final String VECTOR_CLASS = "org.lrgrad.kernels.vector.VectorKernels";
 
+  /** Guarded by the class: the candidates once discovered, and the default once chosen. */
+  private static List<Candidate> candidates;
+  private static Kernels defaultKernels;
+
   private KernelProvider() {}
 
-  /** One implementation the provider knows: built, or with the reason it cannot run here. */
+  /**
+   * One implementation the provider knows, built on first use: {@link #isAvailable()}, {@link #kernels()} and
+   * {@link #unavailableReason()} build it (once; later calls give the same answer).
+   */
   public static final class Candidate {
     private final String name;
     private final int priority;
-    private final Kernels kernels;
-    private final String unavailableReason;
+    /** Null once built. */
+    private KernelFactory factory;
+    private Kernels kernels;
+    private String unavailableReason;
 
+    /** A candidate already built: {@code kernels}, or null and the reason it is unavailable. */
     Candidate(String name, int priority, Kernels kernels, String unavailableReason) {
       this.name = name;
       this.priority = priority;
       this.kernels = kernels;
       this.unavailableReason = unavailableReason;
+    }
+
+    /** A candidate that {@code factory} builds on first use. */
+    Candidate(KernelFactory factory) {
+      this(factory.name(), factory.priority(), null, null);
+      this.factory = factory;
     }
 
     public String name() {
@@ -50,21 +78,41 @@ public final class KernelProvider {
       return priority;
     }
 
+    /** Whether it runs here; builds it if that has not been tried. */
     public boolean isAvailable() {
-      return kernels != null;
+      return built() != null;
     }
 
     /** The implementation; throws {@link IllegalStateException} with the reason when it is unavailable. */
     public Kernels kernels() {
-      if (kernels == null) {
+      Kernels k = built();
+      if (k == null) {
         throw new IllegalStateException("kernels '" + name + "' are unavailable: " + unavailableReason);
       }
-      return kernels;
+      return k;
     }
 
     /** Why the implementation cannot run here and how to fix it; null when it is available. */
     public String unavailableReason() {
-      return unavailableReason;
+      return built() == null ? unavailableReason : null;
+    }
+
+    private synchronized Kernels built() {
+      if (factory != null) {
+        try {
+          kernels = factory.create();
+          if (kernels == null) {
+            unavailableReason = "its factory " + factory.getClass().getName() + " returned null";
+          }
+        } catch (KernelUnavailableException e) {
+          unavailableReason = e.getMessage();
+        } catch (RuntimeException | LinkageError e) {
+          // Kept, not rethrown: a class that failed to initialize would throw NoClassDefFoundError next time.
+          unavailableReason = "failed to start: " + e;
+        }
+        factory = null;
+      }
+      return kernels;
     }
 
     @Override
@@ -73,23 +121,23 @@ public final class KernelProvider {
     }
   }
 
-  private static final class Candidates {
-    static final List<Candidate> ALL = discover();
+  /** Every implementation known on this JVM, highest priority first; each is built when first asked about. */
+  public static synchronized List<Candidate> candidates() {
+    if (candidates == null) {
+      candidates = lazyCandidates(discover());
+    }
+    return candidates;
   }
 
-  /** Apart from {@link Candidates}, so that asking for one implementation by name does not log a fallback. */
-  private static final class DefaultKernels {
-    static final Kernels INSTANCE = chooseDefault(Candidates.ALL, System.getProperty(PROPERTY));
-  }
-
-  /** Every implementation known on this JVM, highest priority first, each built once. */
-  public static List<Candidate> candidates() {
-    return Candidates.ALL;
-  }
-
-  /** The implementation to use: forced by {@value #PROPERTY}, else the best available. */
-  public static Kernels get() {
-    return DefaultKernels.INSTANCE;
+  /**
+   * The implementation to use: forced by {@value #PROPERTY}, else the best available. A bad request (an unknown or
+   * unavailable name) throws the same exception on every call.
+   */
+  public static synchronized Kernels get() {
+    if (defaultKernels == null) {
+      defaultKernels = chooseDefault(candidates(), System.getProperty(PROPERTY));
+    }
+    return defaultKernels;
   }
 
   /** The implementation with this name; throws with the reason when it is unknown or cannot run here. */
@@ -103,6 +151,11 @@ public final class KernelProvider {
         return c;
       }
     }
+    if (BRIDGE_NAMES.contains(name)) {
+      throw new IllegalArgumentException("kernels '" + name + "' come with the " + BRIDGE_ARTIFACT + " artifact,"
+          + " which is not on the class path: add " + BRIDGE_ARTIFACT + " (on Android, the lrgrad-android AAR);"
+          + " known here: " + candidates);
+    }
     throw new IllegalArgumentException("unknown kernels '" + name + "'; known: " + candidates);
   }
 
@@ -111,9 +164,9 @@ public final class KernelProvider {
       Candidate c = find(candidates, forced);
       if (!c.isAvailable()) {
         throw new IllegalStateException("-D" + PROPERTY + "=" + forced + " was requested, but it is unavailable: "
-            + c.unavailableReason);
+            + c.unavailableReason());
       }
-      return c.kernels;
+      return c.kernels();
     }
     StringBuilder skipped = new StringBuilder();
     for (Candidate c : candidates) {
@@ -121,41 +174,49 @@ public final class KernelProvider {
         if (skipped.length() > 0) {
           LOG.warning("lrgrad: using kernels '" + c.name + "'" + skipped);
         }
-        return c.kernels;
+        return c.kernels();
       }
-      skipped.append("; '").append(c.name).append("' is unavailable: ").append(c.unavailableReason);
+      skipped.append("; '").append(c.name).append("' is unavailable: ").append(c.unavailableReason());
     }
     throw new IllegalStateException("no kernels available" + skipped);
   }
 
-  private static List<Candidate> discover() {
-    List<KernelFactory> factories = new ArrayList<>();
-    factories.add(new ReferenceFactory());
-    factories.add(new VectorFactory("vector", 100, 0));
-    factories.add(new VectorFactory("vector-128", 10, 128));
-    for (KernelFactory f : ServiceLoader.load(KernelFactory.class, KernelProvider.class.getClassLoader())) {
-      factories.add(f);
-    }
-    List<Candidate> candidates = new ArrayList<>();
+  /** Candidates for {@code factories}, none built yet, highest priority first. */
+  static List<Candidate> lazyCandidates(List<KernelFactory> factories) {
+    List<Candidate> list = new ArrayList<>();
     for (KernelFactory f : factories) {
-      Kernels kernels = null;
-      String reason = null;
-      try {
-        kernels = f.create();
-      } catch (KernelUnavailableException e) {
-        reason = e.getMessage();
-      } catch (RuntimeException | LinkageError e) {
-        reason = "failed to start: " + e;
-      }
-      candidates.add(new Candidate(f.name(), f.priority(), kernels, reason));
+      list.add(new Candidate(f));
     }
-    Collections.sort(candidates, new Comparator<Candidate>() {
+    Collections.sort(list, new Comparator<Candidate>() {
       @Override
       public int compare(Candidate a, Candidate b) {
         return Integer.compare(b.priority, a.priority);
       }
     });
-    return Collections.unmodifiableList(candidates);
+    return Collections.unmodifiableList(list);
+  }
+
+  /** The factories: the built-in ones and the services; instantiating a factory builds nothing. */
+  private static List<KernelFactory> discover() {
+    List<KernelFactory> factories = new ArrayList<>();
+    factories.add(new ReferenceFactory());
+    factories.add(new VectorFactory("vector", 100, 0));
+    factories.add(new VectorFactory("vector-128", 10, 128));
+    Iterator<KernelFactory> services =
+        ServiceLoader.load(KernelFactory.class, KernelProvider.class.getClassLoader()).iterator();
+    // ServiceLoader goes on past a provider that fails; the bound stops a configuration that fails every time.
+    for (int failures = 0; failures < 16; ) {
+      try {
+        if (!services.hasNext()) {
+          break;
+        }
+        factories.add(services.next());
+      } catch (ServiceConfigurationError | LinkageError e) {
+        failures++;
+        LOG.warning("lrgrad: a kernel factory listed in META-INF/services could not be instantiated: " + e);
+      }
+    }
+    return factories;
   }
 
   private static final class ReferenceFactory implements KernelFactory {

@@ -131,6 +131,7 @@ public final class Adafactor extends ChainingOptimizer<Adafactor> {
   public String toString() {
     return name() + "(" + (relativeStep ? "relative step" : "lr=" + lr()) + ", scaleParameter=" + scaleParameter
         + ", warmupInit=" + warmupInit + ", eps=(" + eps1 + ", " + eps2 + "), clipThreshold=" + clipThreshold
-        + ", decayRate=" + decayRate + ", beta1=" + beta1 + ", weightDecay=" + weightDecay() + ")";
+        + ", decayRate=" + decayRate + ", beta1=" + beta1 + ", weightDecay=" + weightDecay()
+        + scheduleSettings() + ")";
   }
 }

@@ -66,9 +66,9 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends ChainingOptimi
     return new AdamSlot(parameter, this);
   }
 
-  /** One step of this method's Adam on the whole of p, with gradient g and moments expAvg, expAvgSq. */
-  final void adamStep(Kernels k, int step, float[] p, float[] g, float[] expAvg, float[] expAvgSq) {
-    k.adamStep(p.length, step, lr(), beta1, beta2, eps, weightDecay(), decoupledWeightDecay, convention, p, 0, g,
+  /** One step of this method's Adam, at rate {@code lr}, on the whole of p, with gradient g and moments. */
+  final void adamStep(Kernels k, int step, float lr, float[] p, float[] g, float[] expAvg, float[] expAvgSq) {
+    k.adamStep(p.length, step, lr, beta1, beta2, eps, weightDecay(), decoupledWeightDecay, convention, p, 0, g,
         0, expAvg, 0, expAvgSq, 0);
   }
 
@@ -77,9 +77,19 @@ public abstract class AdamFamily<T extends AdamFamily<T>> extends ChainingOptimi
     return "";
   }
 
+  /**
+   * This method's plain Adam as {@link #adamSlot} runs it, spelt as an optimizer of its own: AdamW when the decay
+   * is decoupled, and the convention when it is not PyTorch's.
+   */
+  final String plainAdamDescription() {
+    return (decoupledWeightDecay ? "AdamW" : "Adam") + "(lr=" + lr() + ", betas=(" + beta1 + ", " + beta2
+        + "), eps=" + eps + ", weightDecay=" + weightDecay()
+        + (convention == AdamConvention.TORCH ? "" : ", convention=" + convention) + scheduleSettings() + ")";
+  }
+
   @Override
   public final String toString() {
     return name() + "(lr=" + lr() + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weightDecay="
-        + weightDecay() + methodSettings() + ")";
+        + weightDecay() + methodSettings() + scheduleSettings() + ")";
   }
 }

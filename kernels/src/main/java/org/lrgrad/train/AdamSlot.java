@@ -24,7 +24,7 @@ final class AdamSlot extends DenseSlot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
-    config.adamStep(k, step, param.data(), grad, expAvg, expAvgSq);
+    config.adamStep(k, step, config.lr() * learningRateFactor, param.data(), grad, expAvg, expAvgSq);
     completed = step;
   }
 

@@ -12,6 +12,7 @@ import org.lrgrad.kernels.Checks;
 public abstract class ChainingOptimizer<T extends ChainingOptimizer<T>> extends Optimizer {
   private float lr;
   private float weightDecay;
+  private LearningRateSchedule schedule = LearningRateSchedule.constant();
 
   ChainingOptimizer() {}
 
@@ -32,6 +33,24 @@ public abstract class ChainingOptimizer<T extends ChainingOptimizer<T>> extends 
     Checks.finiteNonNegative("weightDecay", weightDecay);
     this.weightDecay = weightDecay;
     return self();
+  }
+
+  /** How the learning rate changes with the step count; {@link LearningRateSchedule#constant()} by default. */
+  public final T schedule(LearningRateSchedule schedule) {
+    checkMutable();
+    Checks.notNull("schedule", schedule);
+    this.schedule = schedule;
+    return self();
+  }
+
+  @Override
+  final LearningRateSchedule learningRateSchedule() {
+    return schedule;
+  }
+
+  /** {@code ", schedule=..."} for {@link #toString()} when the schedule is not constant, else nothing. */
+  final String scheduleSettings() {
+    return schedule == LearningRateSchedule.constant() ? "" : ", schedule=" + schedule;
   }
 
   float lr() {

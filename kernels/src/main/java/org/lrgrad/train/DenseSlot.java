@@ -4,17 +4,38 @@ import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.memory.BufferAllocator;
 import org.lrgrad.train.memory.MemoryTag;
 
-/** A slot that keeps the full gradient G (the shape of its parameter), for the element-wise optimizers. */
+/**
+ * A slot that keeps the full gradient G (the shape of its parameter), for the element-wise optimizers: its own
+ * buffer, or with fused updates a transient one shared with the same position of the other layers (then possibly
+ * longer than the parameter; only its first {@code param.size()} values are this gradient).
+ */
 abstract class DenseSlot extends Slot {
   float[] grad;
+  private TransientGradients shared;
+  private int position;
 
   DenseSlot(Parameter param) {
     super(param);
   }
 
+  /** Fused updates: the gradient lives in {@code shared}'s buffer for {@code position} (call before declare). */
+  final void shareGradient(TransientGradients shared, int position) {
+    this.shared = shared;
+    this.position = position;
+  }
+
+  /** Fused updates: takes the shared buffer, once {@code shared} has been declared. */
+  final void bindSharedGradient() {
+    grad = shared.buffer(position);
+  }
+
   @Override
   void declare(Kernels k, BufferAllocator allocator, SharedWorkspace workspace, int maxBatch) {
-    grad = allocator.floats(MemoryTag.GRADIENTS, param.name() + ".grad", param.size());
+    if (shared != null) {
+      shared.require(position, param.size());
+    } else {
+      grad = allocator.floats(MemoryTag.GRADIENTS, param.name() + ".grad", param.size());
+    }
     declareState(allocator);
   }
 
@@ -33,7 +54,7 @@ abstract class DenseSlot extends Slot {
 
   @Override
   boolean gradientFinite() {
-    return Finite.all(grad, 0, grad.length);
+    return Finite.all(grad, 0, param.size());
   }
 
   @Override

@@ -103,9 +103,17 @@ final class LoraSlot extends Slot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
-    config.adamStep(k, step, factorA, gradA, expAvgA, expAvgSqA);
-    config.adamStep(k, step, factorB, gradB, expAvgB, expAvgSqB);
+    float lr = config.lr() * learningRateFactor;
+    config.adamStep(k, step, lr, factorA, gradA, expAvgA, expAvgSqA);
+    config.adamStep(k, step, lr, factorB, gradB, expAvgB, expAvgSqB);
     completed = step;
+  }
+
+  /** W0 + s·B·A, the same sum {@link #merge} forms, without changing the adapter. */
+  @Override
+  void effectiveWeights(Kernels k, float[] dst, int off) {
+    super.effectiveWeights(k, dst, off);
+    k.sgemm(false, false, m, n, rank, config.scale(), factorB, 0, rank, factorA, 0, n, 1f, dst, off, n);
   }
 
   /** W0 ← W0 + s·B·A, then the adapter restarts (so the layer's outputs do not change). */

@@ -35,6 +35,11 @@ public abstract class LowRankFamily<T extends LowRankFamily<T>> extends AdamFami
   }
 
   @Override
+  final String describe(Parameter parameter) {
+    return parameter.isMatrix() ? toString() : plainAdamDescription() + ", as " + name() + " trains vectors";
+  }
+
+  @Override
   final int rank() {
     return rank;
   }

@@ -132,7 +132,7 @@ final class LowRankSlot extends Slot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
-    float lr = config.lr();
+    float lr = config.lr() * learningRateFactor;
     // N overwrites R: the low-rank gradient is not needed after Adam has read it.
     k.adamDirection(lowGrad.length, step, config.beta1(), config.beta2(), config.eps(), AdamConvention.GALORE,
         lowGrad, 0, expAvg, 0, expAvgSq, 0, lowGrad, 0);

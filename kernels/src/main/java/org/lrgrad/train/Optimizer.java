@@ -18,6 +18,18 @@ public abstract class Optimizer {
   /** The slot for one parameter of a group; {@code rankCap} ≥ 1 limits a low-rank method's rank. */
   abstract Slot slotFor(Parameter parameter, int rankCap);
 
+  /**
+   * What {@code parameter} of this group really gets, as a {@link Trainer#configuration() configuration} line
+   * shows it: {@link #toString()} unless the method trains some parameters differently (the low-rank methods give
+   * vectors their plain Adam).
+   */
+  String describe(Parameter parameter) {
+    return toString();
+  }
+
+  /** The group's learning-rate schedule. */
+  abstract LearningRateSchedule learningRateSchedule();
+
   /** The rank of a low-rank method, 0 for the others. */
   int rank() {
     return 0;

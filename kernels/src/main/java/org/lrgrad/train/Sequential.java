@@ -132,9 +132,27 @@ public final class Sequential {
 
   /** Forms every parameter's gradient from the error in {@link #outputError()}; the model's input gets none. */
   void backward(Kernels k, int batch) {
+    backward(k, batch, null);
+  }
+
+  /** Hears that a layer's backward is done: its gradients are complete and its input error formed. */
+  interface AfterLayer {
+    /** Returns false to end the backward pass here. */
+    boolean layerDone(int layer);
+  }
+
+  /**
+   * {@link #backward(Kernels, int)}, calling {@code afterLayer} (when not null) after each layer, from the last;
+   * returns false when it ended the pass early.
+   */
+  boolean backward(Kernels k, int batch, AfterLayer afterLayer) {
     float[] dy = errorA;
     for (int i = layers.length - 1; i >= 0; i--) {
       dy = layers[i].backward(k, batch, dy, dy == errorA ? errorB : errorA, i > 0);
+      if (afterLayer != null && !afterLayer.layerDone(i)) {
+        return false;
+      }
     }
+    return true;
   }
 }

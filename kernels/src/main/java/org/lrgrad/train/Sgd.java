@@ -59,6 +59,6 @@ public final class Sgd extends ChainingOptimizer<Sgd> {
   @Override
   public String toString() {
     return name() + "(lr=" + lr() + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weightDecay="
-        + weightDecay() + ")";
+        + weightDecay() + scheduleSettings() + ")";
   }
 }

@@ -24,10 +24,11 @@ final class SgdSlot extends DenseSlot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
+    float lr = config.lr() * learningRateFactor;
     if (config.momentum() == 0f) {
-      k.sgdStep(param.size(), config.lr(), config.weightDecay(), param.data(), 0, grad, 0);
+      k.sgdStep(param.size(), lr, config.weightDecay(), param.data(), 0, grad, 0);
     } else {
-      k.momentumStep(param.size(), step, config.lr(), config.momentum(), 0f, config.isNesterov(),
+      k.momentumStep(param.size(), step, lr, config.momentum(), 0f, config.isNesterov(),
           config.weightDecay(), param.data(), 0, grad, 0, momentumBuffer, 0);
     }
     completed = step;

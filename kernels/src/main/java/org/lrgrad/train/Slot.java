@@ -14,6 +14,11 @@ abstract class Slot {
   final Parameter param;
   /** Steps this slot has applied: 0 before the first. */
   int completed;
+  /**
+   * The factor of the group's learning-rate schedule for the next {@link #apply}, set by the trainer before each
+   * update; 1 leaves the rate exactly as set.
+   */
+  float learningRateFactor = 1f;
 
   Slot(Parameter param) {
     this.param = param;
@@ -44,6 +49,15 @@ abstract class Slot {
   /** Forms the gradient of a vector parameter: the column sums of dY. Only dense slots hold vectors. */
   void gradientColumnSums(Kernels k, int n, float[] dy, int dyOff, int lddy) {
     throw new IllegalStateException(param.name() + " is kept in a low-rank form, which only matrices have");
+  }
+
+  /**
+   * Writes the parameter's values as the layer uses them into {@code dst[off ..]}. This is where a slot that keeps
+   * its weight in another form forms the plain matrix first: LoRA adds s·B·A; a slot that keeps W factored
+   * (the factored fast path) must override this to merge its factors before anyone reads the weights.
+   */
+  void effectiveWeights(Kernels k, float[] dst, int off) {
+    System.arraycopy(param.data(), 0, dst, off, param.size());
   }
 
   /** Whether the gradient formed in this step is finite everywhere. */

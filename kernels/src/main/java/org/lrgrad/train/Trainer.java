@@ -30,7 +30,21 @@ import org.lrgrad.train.memory.MemoryTag;
  * and gradients that are finite but so large that an update overflows are not covered: choose the learning rate
  * accordingly.
  *
- * <p>Not thread-safe. The model belongs to this trainer for its whole life.
+ * <p><b>Fused updates</b> ({@link Builder#fusedUpdates}): each layer's parameters are updated as soon as backward
+ * has formed their gradients, as PyTorch's optimizer-in-backward hooks and GaLore's per-layer updates do, so the full
+ * gradients of the element-wise optimizers need not exist all at once: they share transient buffers, one per
+ * position within a layer (weight, bias, ...), each the size of the largest parameter in that position. The results
+ * are bit for bit those of the unfused step (a layer's input error is formed before its weights change). Non-finite
+ * policy then: a non-finite loss skips the whole step as above; otherwise each layer's gradients are checked before
+ * that layer's update, and the first layer (from the output) with a non-finite gradient ends the step there: it and
+ * every layer before it stay untouched, but <em>the layers after it have already been updated</em>. Such a step
+ * counts as skipped ({@link #skippedSteps()}) and does not advance {@link #completedSteps()}; the updated layers'
+ * own step counters ({@code "<parameter>.step"} in the state) did advance.
+ *
+ * <p><b>Learning-rate schedules</b> ({@link ChainingOptimizer#schedule}) take their position from
+ * {@link #completedSteps()}.
+ *
+ * <p>Not thread-safe, except {@link #cancel()}. The model belongs to this trainer for its whole life.
  */
 public final class Trainer {
   private final Kernels kernels;
@@ -40,11 +54,18 @@ public final class Trainer {
   private final String configuration;
   private final MemoryLedger ledger;
   private final Slot[] slots;
+  /** Each slot's group schedule; null for a frozen parameter. */
+  private final LearningRateSchedule[] schedules;
+  /** Layer i's parameters are slots [layerSlots[i], layerSlots[i + 1]). */
+  private final int[] layerSlots;
+  private final boolean fusedUpdates;
+  private final Sequential.AfterLayer applyLayer = this::applyLayer;
   private final float[] input;
   private final int[] labels;
   private long completedSteps;
   private long skippedSteps;
   private boolean lastStepSkipped;
+  private volatile boolean cancelRequested;
 
   private Trainer(Kernels kernels, Sequential model, int maxBatch, long seed, String configuration,
       MemoryLedger ledger, Setup setup) {
@@ -55,6 +76,12 @@ public final class Trainer {
     this.configuration = configuration;
     this.ledger = ledger;
     this.slots = setup.slots;
+    this.schedules = setup.schedules;
+    this.fusedUpdates = setup.fusedUpdates;
+    this.layerSlots = new int[model.layers().size() + 1];
+    for (int i = 0; i < model.layers().size(); i++) {
+      layerSlots[i + 1] = layerSlots[i] + model.layers().get(i).parameters().size();
+    }
     this.input = setup.input;
     this.labels = setup.labels;
     SeededRandom rng = new SeededRandom(0);
@@ -76,18 +103,50 @@ public final class Trainer {
    * indices in [0, classes). Returns the loss before the update. Follows the non-finite policy of this class.
    */
   public float step(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
-    float loss = computeGradients(x, xOff, labels, labelsOff, batch);
-    if (!Finite.is(loss) || !gradientsFinite()) {
+    boolean applied;
+    float loss;
+    if (fusedUpdates) {
+      loss = forwardLoss(x, xOff, labels, labelsOff, batch, true);
+      setLearningRateFactors();
+      applied = Finite.is(loss) && model.backward(kernels, batch, applyLayer);
+    } else {
+      loss = computeGradients(x, xOff, labels, labelsOff, batch);
+      applied = Finite.is(loss) && gradientsFinite();
+      if (applied) {
+        setLearningRateFactors();
+        for (Slot slot : slots) {
+          slot.apply(kernels);
+        }
+      }
+    }
+    if (applied) {
+      completedSteps++;
+    } else {
       skippedSteps++;
-      lastStepSkipped = true;
-      return loss;
     }
-    for (Slot slot : slots) {
-      slot.apply(kernels);
-    }
-    completedSteps++;
-    lastStepSkipped = false;
+    lastStepSkipped = !applied;
     return loss;
+  }
+
+  private void setLearningRateFactors() {
+    for (int i = 0; i < slots.length; i++) {
+      if (schedules[i] != null) {
+        slots[i].learningRateFactor = schedules[i].factor(completedSteps);
+      }
+    }
+  }
+
+  /** Fused updates: layer {@code layer}'s gradients are complete; updates it unless one is not finite. */
+  private boolean applyLayer(int layer) {
+    for (int i = layerSlots[layer]; i < layerSlots[layer + 1]; i++) {
+      if (!slots[i].gradientFinite()) {
+        return false;
+      }
+    }
+    for (int i = layerSlots[layer]; i < layerSlots[layer + 1]; i++) {
+      slots[i].apply(kernels);
+    }
+    return true;
   }
 
   private boolean gradientsFinite() {
@@ -105,11 +164,116 @@ public final class Trainer {
    * due for refresh is refreshed, as the next step would do.
    */
   public float computeGradients(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
+    checkNotFused("computeGradients");
     float loss = forwardLoss(x, xOff, labels, labelsOff, batch, true);
     if (Finite.is(loss)) {
       model.backward(kernels, batch);
     }
     return loss;
+  }
+
+  private void checkNotFused(String what) {
+    if (fusedUpdates) {
+      throw new IllegalStateException(what + " needs every gradient at once, but this trainer was built with fused"
+          + " updates, whose gradients are transient; build it without fusedUpdates");
+    }
+  }
+
+  /**
+   * Trains for {@code epochs} passes over {@code examples}, in order, in batches of {@link #maxBatch()} (the last
+   * one of a pass smaller when the count is not a multiple), calling {@code listener} (may be null) after each step.
+   * Every example is checked before the first step. {@link #cancel()} stops the run before its next step; a cancel
+   * made before this call started does not affect it. Steps follow {@link #step}'s non-finite policy.
+   */
+  public TrainingRun fit(Examples examples, int epochs, ProgressListener listener) {
+    checkExamples(examples);
+    Checks.positive("epochs", epochs);
+    int count = examples.count();
+    int batchesPerEpoch = (count + maxBatch - 1) / maxBatch;
+    if ((long) batchesPerEpoch * epochs > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("epochs=" + epochs + " x " + batchesPerEpoch + " batches per epoch exceeds "
+          + Integer.MAX_VALUE + " steps");
+    }
+    int planned = batchesPerEpoch * epochs;
+    int width = model.inputWidth();
+    cancelRequested = false;
+    int done = 0;
+    float loss = Float.NaN;
+    for (int epoch = 0; epoch < epochs; epoch++) {
+      for (int first = 0; first < count; first += maxBatch) {
+        if (cancelRequested) {
+          return new TrainingRun(done, planned, loss, true);
+        }
+        loss = step(examples.features(), first * width, examples.labels(), first, Math.min(maxBatch, count - first));
+        done++;
+        if (listener != null) {
+          listener.onStep(done, planned, loss);
+        }
+      }
+    }
+    return new TrainingRun(done, planned, loss, false);
+  }
+
+  /** Asks the {@link #fit} in progress to stop before its next step. Any thread may call it, at any time. */
+  public void cancel() {
+    cancelRequested = true;
+  }
+
+  /**
+   * The mean loss and the accuracy (arg-max of the logits) over {@code examples}, in batches of
+   * {@link #maxBatch()}; changes nothing, and allocates nothing per batch.
+   */
+  public Evaluation evaluate(Examples examples) {
+    checkExamples(examples);
+    int count = examples.count();
+    int width = model.inputWidth();
+    int classes = model.outputWidth();
+    double lossSum = 0;
+    int correct = 0;
+    for (int first = 0; first < count; first += maxBatch) {
+      int rows = Math.min(maxBatch, count - first);
+      stage(examples.features(), first * width, rows);
+      float[] logits = model.forward(kernels, rows, input);
+      lossSum += (double) rows * kernels.softmaxCrossEntropy(rows, classes, logits, 0, classes, examples.labels(),
+          first, null, 0, classes);
+      for (int i = 0; i < rows; i++) {
+        if (argMax(logits, i * classes, classes) == examples.labels()[first + i]) {
+          correct++;
+        }
+      }
+    }
+    return new Evaluation(count, lossSum / count, correct);
+  }
+
+  /** The index of the largest of {@code a[off, off + n)}, the first on ties. */
+  static int argMax(float[] a, int off, int n) {
+    int best = 0;
+    for (int j = 1; j < n; j++) {
+      if (a[off + j] > a[off + best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  /** The examples fit this model: feature width and every label. */
+  private void checkExamples(Examples examples) {
+    Checks.notNull("examples", examples);
+    int count = examples.count();
+    int width = model.inputWidth();
+    if ((long) count * width > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("count=" + count + " examples of " + width + " features exceed "
+          + Integer.MAX_VALUE + " floats, more than one array holds");
+    }
+    Checks.vector("features", examples.features(), 0, count * width);
+    int classes = model.outputWidth();
+    int[] labels = examples.labels();
+    for (int i = 0; i < count; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("labels[" + i + "]=" + labels[i] + " must be in [0, classes=" + classes
+            + ")");
+      }
+    }
   }
 
   /** The loss on a batch with the current weights; nothing changes. */
@@ -226,8 +390,56 @@ public final class Trainer {
     return value;
   }
 
+  /**
+   * A copy of parameter {@code name}'s values as the model uses them (with LoRA, W0 + s·B·A, the adapters left
+   * as they are), row-major in {@code torch.nn.Linear}'s layout.
+   */
+  public float[] weights(String name) {
+    Slot slot = slotOf(name);
+    float[] copy = new float[slot.param.size()];
+    slot.effectiveWeights(kernels, copy, 0);
+    return copy;
+  }
+
+  /**
+   * Sets parameter {@code name} from {@code values} of shape {@code shape} ({@code {rows, cols}} for a matrix,
+   * {@code {length}} for a vector), checked against the parameter's; with LoRA, this is the frozen W0 (the
+   * adapters stay). Throws {@link IllegalArgumentException}, changing nothing, when the name or shape is wrong.
+   */
+  public void setWeights(String name, int[] shape, float[] values) {
+    Slot slot = slotOf(name);
+    Checks.notNull("shape", shape);
+    Checks.notNull("values", values);
+    Parameter p = slot.param;
+    int[] expected = p.isMatrix() ? new int[] {p.rows(), p.cols()} : new int[] {p.cols()};
+    if (!java.util.Arrays.equals(shape, expected)) {
+      throw new IllegalArgumentException("shape of " + name + "=" + java.util.Arrays.toString(shape)
+          + ", expected " + java.util.Arrays.toString(expected));
+    }
+    if (values.length != p.size()) {
+      throw new IllegalArgumentException("values for " + name + " have " + values.length + " floats, expected "
+          + p.size());
+    }
+    p.copyFrom(values, 0);
+  }
+
+  private Slot slotOf(String name) {
+    Checks.notNull("name", name);
+    for (Slot slot : slots) {
+      if (slot.param.name().equals(name)) {
+        return slot;
+      }
+    }
+    StringBuilder names = new StringBuilder();
+    for (Slot slot : slots) {
+      names.append(names.length() == 0 ? "" : ", ").append(slot.param.name());
+    }
+    throw new IllegalArgumentException("no parameter '" + name + "' in " + model + "; its parameters: " + names);
+  }
+
   /** The gradient buffers of the last backward pass, each in the form its optimizer keeps. */
   public void visitGradients(StateVisitor visitor) {
+    checkNotFused("visitGradients");
     for (Slot slot : slots) {
       slot.visitGradients(visitor);
     }
@@ -236,6 +448,8 @@ public final class Trainer {
   /** What a plan or a ledger gets from one declaration pass. */
   private static final class Setup {
     Slot[] slots;
+    LearningRateSchedule[] schedules;
+    boolean fusedUpdates;
     float[] input;
     int[] labels;
   }
@@ -245,10 +459,12 @@ public final class Trainer {
     private final Sequential model;
     private final int maxBatch;
     private final Map<Parameter, Optimizer> optimizers = new IdentityHashMap<>();
+    private final Map<Parameter, Boolean> frozen = new IdentityHashMap<>();
     private final List<Optimizer> groups = new ArrayList<>();
     private Kernels kernels;
     private long seed;
     private long budgetBytes = -1;
+    private boolean fusedUpdates;
 
     private Builder(Sequential model, int maxBatch) {
       Checks.notNull("model", model);
@@ -283,6 +499,15 @@ public final class Trainer {
       return this;
     }
 
+    /**
+     * Whether each layer's parameters are updated during backward, as soon as their gradients are complete (see
+     * {@link Trainer}); default false. The element-wise optimizers' full gradients then share transient buffers.
+     */
+    public Builder fusedUpdates(boolean fused) {
+      this.fusedUpdates = fused;
+      return this;
+    }
+
     /** A parameter group: these parameters of the model are trained by {@code optimizer}. */
     public Builder group(Optimizer optimizer, List<Parameter> parameters) {
       Checks.notNull("optimizer", optimizer);
@@ -295,11 +520,7 @@ public final class Trainer {
         if (!containsIdentity(model.parameters(), p)) {
           throw new IllegalArgumentException(p + " is not a parameter of " + model);
         }
-        Optimizer before = optimizers.get(p);
-        if (before != null) {
-          throw new IllegalArgumentException(p + " is already in a group (" + before.name()
-              + "); a parameter belongs to exactly one group");
-        }
+        checkUnassigned(p);
       }
       for (Parameter p : parameters) {
         optimizers.put(p, optimizer);
@@ -311,6 +532,43 @@ public final class Trainer {
     public Builder group(Optimizer optimizer, Parameter... parameters) {
       Checks.notNull("parameters", parameters);
       return group(optimizer, java.util.Arrays.asList(parameters));
+    }
+
+    /**
+     * Parameters that are not trained: they keep their values, and cost no gradient and no optimizer state (the
+     * ledger holds only their weights), e.g. every layer but the last to train the head only. The error still flows
+     * through them to the layers before.
+     */
+    public Builder freeze(List<Parameter> parameters) {
+      Checks.notNull("parameters", parameters);
+      for (Parameter p : parameters) {
+        Checks.notNull("parameter", p);
+        if (!containsIdentity(model.parameters(), p)) {
+          throw new IllegalArgumentException(p + " is not a parameter of " + model);
+        }
+        checkUnassigned(p);
+      }
+      for (Parameter p : parameters) {
+        frozen.put(p, Boolean.TRUE);
+      }
+      return this;
+    }
+
+    public Builder freeze(Parameter... parameters) {
+      Checks.notNull("parameters", parameters);
+      return freeze(java.util.Arrays.asList(parameters));
+    }
+
+    private void checkUnassigned(Parameter p) {
+      Optimizer before = optimizers.get(p);
+      if (before != null) {
+        throw new IllegalArgumentException(p + " is already in a group (" + before.name()
+            + "); a parameter belongs to exactly one group or is frozen");
+      }
+      if (frozen.containsKey(p)) {
+        throw new IllegalArgumentException(p + " is already frozen; a parameter belongs to exactly one group or is"
+            + " frozen");
+      }
     }
 
     private static boolean containsIdentity(List<Parameter> list, Parameter p) {
@@ -328,8 +586,9 @@ public final class Trainer {
 
     private void checkGroups() {
       for (Parameter p : model.parameters()) {
-        if (!optimizers.containsKey(p)) {
-          throw new IllegalArgumentException(p + " is in no group; every parameter of the model needs one");
+        if (!optimizers.containsKey(p) && !frozen.containsKey(p)) {
+          throw new IllegalArgumentException(p + " is in no group and not frozen; every parameter of the model"
+              + " needs a group, or freeze() to leave it untrained");
         }
       }
       for (Optimizer o : groups) {
@@ -350,20 +609,50 @@ public final class Trainer {
     }
 
     private Setup declare(Kernels k, BufferAllocator allocator, int rankCap) {
+      try {
+        return declareBuffers(k, allocator, rankCap);
+      } catch (ArithmeticException e) {
+        // Every size is computed with Math.*Exact: an overflow means some buffer for maxBatch cannot be one array.
+        throw new IllegalArgumentException("maxBatch=" + maxBatch + " is too large for " + model + ": a buffer"
+            + " sized for it would hold more than " + Integer.MAX_VALUE + " values (" + e.getMessage() + ")", e);
+      }
+    }
+
+    private Setup declareBuffers(Kernels k, BufferAllocator allocator, int rankCap) {
       Setup setup = new Setup();
       model.declare(allocator, maxBatch);
       setup.input = allocator.floats(MemoryTag.ACTIVATIONS, "input batch",
           Math.multiplyExact(maxBatch, model.inputWidth()));
       setup.labels = allocator.ints(MemoryTag.ACTIVATIONS, "labels", maxBatch);
       SharedWorkspace workspace = new SharedWorkspace();
+      TransientGradients transientGradients = fusedUpdates ? new TransientGradients() : null;
+      setup.fusedUpdates = fusedUpdates;
       List<Parameter> params = model.parameters();
       setup.slots = new Slot[params.size()];
-      for (int i = 0; i < setup.slots.length; i++) {
-        Parameter p = params.get(i);
-        setup.slots[i] = optimizers.get(p).slotFor(p, rankCap);
-        setup.slots[i].declare(k, allocator, workspace, maxBatch);
+      setup.schedules = new LearningRateSchedule[params.size()];
+      int i = 0;
+      for (Layer layer : model.layers()) {
+        for (int position = 0; position < layer.parameters().size(); position++, i++) {
+          Parameter p = params.get(i);
+          Optimizer optimizer = optimizers.get(p);
+          Slot slot = frozen.containsKey(p) ? new FrozenSlot(p) : optimizer.slotFor(p, rankCap);
+          setup.schedules[i] = optimizer == null ? null : optimizer.learningRateSchedule();
+          if (transientGradients != null && slot instanceof DenseSlot) {
+            ((DenseSlot) slot).shareGradient(transientGradients, position);
+          }
+          slot.declare(k, allocator, workspace, maxBatch);
+          setup.slots[i] = slot;
+        }
       }
       workspace.declare(allocator);
+      if (transientGradients != null) {
+        transientGradients.declare(allocator);
+        for (Slot slot : setup.slots) {
+          if (slot instanceof DenseSlot) {
+            ((DenseSlot) slot).bindSharedGradient();
+          }
+        }
+      }
       return setup;
     }
 
@@ -393,7 +682,8 @@ public final class Trainer {
     private String configuration() {
       StringBuilder text = new StringBuilder().append(model).append(", seed ").append(seed);
       for (Parameter p : model.parameters()) {
-        text.append('\n').append(p).append(": ").append(optimizers.get(p));
+        text.append('\n').append(p).append(": ")
+            .append(frozen.containsKey(p) ? "frozen" : optimizers.get(p).describe(p));
       }
       return text.toString();
     }

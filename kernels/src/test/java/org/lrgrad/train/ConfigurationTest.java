@@ -109,6 +109,11 @@ class ConfigurationTest {
     String[] lines = c.split("\n");
     assertEquals(1 + 4, lines.length, c);
     assertTrue(lines[1].startsWith("0.weight (10x6): LRG-Adam(lr=0.01, "), c);
-    assertTrue(lines[4].startsWith("2.bias (4): LRG-Adam("), c);
+    // A bias gets the method's plain Adam (GaLore's convention, decoupled decay), not a rank it does not have.
+    assertEquals("2.bias (4): AdamW(lr=0.01, betas=(0.9, 0.999), eps=1.0E-6, weightDecay=0.0, convention=GALORE),"
+        + " as LRG-Adam trains vectors", lines[4]);
+    String lora = configuration(TrainTesting.mlp(), new LoraAdam(0.01f, 2), 1).split("\n")[2];
+    assertEquals("0.bias (10): AdamW(lr=0.01, betas=(0.9, 0.999), eps=1.0E-8, weightDecay=0.0), as LoRA-Adam trains"
+        + " vectors", lora);
   }
 }

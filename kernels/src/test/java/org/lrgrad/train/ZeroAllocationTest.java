@@ -25,8 +25,22 @@ class ZeroAllocationTest {
   @MethodSource("org.lrgrad.train.TrainTesting#implementationsMethodsModels")
   void steadyStateStepAllocatesNothing(Candidate candidate, Method method, TrainTesting.Model model) {
     Kernels k = Implementations.require(candidate);
-    Optimizer optimizer = method.make.get();
-    Trainer trainer = TrainTesting.trainer(k, model.make.get(), optimizer, 16, 3);
+    assertWindowsAllocateNothing(TrainTesting.trainer(k, model.make.get(), method.make.get(), 16, 3), method, model);
+  }
+
+  /** The same with fused updates, where each layer is updated from inside backward. */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("org.lrgrad.train.TrainTesting#implementationsMethodsModels")
+  void steadyStateFusedStepAllocatesNothing(Candidate candidate, Method method, TrainTesting.Model model) {
+    Kernels k = Implementations.require(candidate);
+    Sequential m = model.make.get();
+    Trainer trainer = Trainer.builder(m, 16).kernels(k).seed(3).fusedUpdates(true)
+        .group(method.make.get(), m.parameters()).build();
+    assertWindowsAllocateNothing(trainer, method, model);
+  }
+
+  private static void assertWindowsAllocateNothing(Trainer trainer, Method method, TrainTesting.Model model) {
+    Kernels k = trainer.kernels();
     float[] logits = new float[16 * TrainTesting.PROBLEM.classes];
     window(trainer, logits); // warm-up: every path once
     int[] windows = {0};

@@ -1,9 +1,10 @@
-package org.lrgrad.android;
+package org.lrgrad.train;
 
 /**
- * Hears about each step of {@link OnDeviceTrainer#fit}, on the thread that runs it, right after the step. It may call
- * {@link OnDeviceTrainer#cancel()}; any other call on the trainer from inside the listener is refused as concurrent
- * use. An exception it throws ends the run and reaches {@code fit}'s caller; the steps taken so far stay taken.
+ * Hears about each step of {@link Trainer#fit}, on the thread that runs it, right after the step. It may call
+ * {@link Trainer#cancel()}, and should call nothing else on the trainer (the Android facade refuses any other call
+ * as concurrent use). An exception it throws ends the run and reaches {@code fit}'s caller; the steps taken so far
+ * stay taken.
  */
 public interface ProgressListener {
   /**

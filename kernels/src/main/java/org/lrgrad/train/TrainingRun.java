@@ -1,8 +1,8 @@
-package org.lrgrad.android;
+package org.lrgrad.train;
 
 import java.util.Locale;
 
-/** What one {@link OnDeviceTrainer#fit} did: how many steps ran, the last batch's loss, and whether it was cancelled. */
+/** What one {@link Trainer#fit} did: how many steps ran, the last batch's loss, and whether it was cancelled. */
 public final class TrainingRun {
   private final int steps;
   private final int plannedSteps;
@@ -31,7 +31,7 @@ public final class TrainingRun {
     return lastLoss;
   }
 
-  /** Whether {@link OnDeviceTrainer#cancel()} stopped the run before {@link #plannedSteps()}. */
+  /** Whether {@link Trainer#cancel()} stopped the run before {@link #plannedSteps()}. */
   public boolean cancelled() {
     return cancelled;
   }

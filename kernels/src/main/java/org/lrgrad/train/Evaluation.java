@@ -1,4 +1,4 @@
-package org.lrgrad.android;
+package org.lrgrad.train;
 
 import java.util.Locale;
 
