@@ -233,7 +233,7 @@ class OnDeviceTrainerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> OnDeviceTrainer.builder(MODEL).optimizer("lrg-adamw"));
     assertEquals("method 'lrg-adamw' is unknown; expected one of (any case): SGD, Momentum, Nesterov, Adam, AdamW,"
-        + " Adafactor, LRG-Adam, GaLore-Adam, LoRA-Adam", e.getMessage());
+        + " Adafactor, LRG-Adam, GaLore-Adam, LoRA-Adam, Flora, APOLLO, APOLLO-Mini", e.getMessage());
     try (OnDeviceTrainer trainer = OnDeviceTrainer.builder(MODEL).optimizer("galore-ADAM").build()) {
       assertEquals("GaLore-Adam", trainer.method().name(), "names match ignoring case");
     }

@@ -23,6 +23,10 @@ import org.lrgrad.kernels.Checks;
  *   <tr><td>LRG-Adam</td><td>{@code LowRankAdam.lrg(lr, rank)}</td><td>1e-3</td></tr>
  *   <tr><td>GaLore-Adam</td><td>{@code LowRankAdam.galore(lr, rank)}</td><td>1e-3</td></tr>
  *   <tr><td>LoRA-Adam</td><td>{@code new LoraAdam(lr, rank)}</td><td>1e-3</td></tr>
+ *   <tr><td>Flora</td><td>{@code new Flora().compressedMomentum(0.9f, rank)}, or {@code .learningRate(lr)} when one
+ *       is given</td><td>relative step</td></tr>
+ *   <tr><td>APOLLO</td><td>{@code Apollo.apollo(lr, rank)}</td><td>1e-3</td></tr>
+ *   <tr><td>APOLLO-Mini</td><td>{@code Apollo.mini(lr)} (rank 1 by definition)</td><td>1e-3</td></tr>
  * </table>
  *
  * <p>Every other setting is the optimizer class's own default (documented there). The default learning rates are
@@ -110,7 +114,12 @@ public final class Methods {
     list.add(new Method("LRG-Adam", "lrg", adamRate, true, (lr, rank) -> LowRankAdam.lrg(lr, rank)));
     list.add(new Method("GaLore-Adam", "galore", adamRate, true, (lr, rank) -> LowRankAdam.galore(lr, rank)));
     list.add(new Method("LoRA-Adam", "lora", adamRate, true, (lr, rank) -> new LoraAdam(lr, rank)));
-    // Flora and APOLLO-Mini join here, one line each, when their optimizers exist.
+    list.add(new Method("Flora", "flora", Float.NaN, true, (lr, rank) -> {
+      Flora flora = new Flora().compressedMomentum(MOMENTUM, rank);
+      return Float.isNaN(lr) ? flora : flora.learningRate(lr);
+    }));
+    list.add(new Method("APOLLO", "apollo", adamRate, true, (lr, rank) -> Apollo.apollo(lr, rank)));
+    list.add(new Method("APOLLO-Mini", "apollo-mini", adamRate, false, (lr, rank) -> Apollo.mini(lr)));
     return Collections.unmodifiableList(list);
   }
 
