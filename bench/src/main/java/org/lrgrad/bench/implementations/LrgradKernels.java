@@ -67,6 +67,11 @@ public final class LrgradKernels {
     return candidate.unavailableReason();
   }
 
+  /** Whether {@code name} runs only in a JVM of its own: {@value #NARROW} where this JVM runs another width. */
+  public static boolean needsOwnJvm(String name) {
+    return name.equals(NARROW) && !candidate(name).isAvailable() && forkUnavailableReason(name) == null;
+  }
+
   /** Call before anything asks {@link KernelProvider} for kernels, as {@link #configureThreads}. */
   private static void configureNarrowWidth() throws UnavailableException {
     String current = System.getProperty(VECTOR_BITS_PROPERTY);
