@@ -90,6 +90,21 @@ class VectorKernelsTest {
     }
   }
 
+  /** A width property the kernels cannot run leaves both names unavailable, with the value and the accepted ones. */
+  @Test
+  void aWidthPropertyOfAnotherValueMakesTheVectorKernelsUnavailable() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process probe = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-D" + BITS_PROPERTY + "=100",
+        "-cp", System.getProperty("java.class.path"), WidthProbe.class.getName()).redirectErrorStream(true).start();
+    String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(probe.waitFor(2, TimeUnit.MINUTES), "the probe did not finish: " + output);
+    assertEquals(0, probe.exitValue(), output);
+    String reason = "-D" + BITS_PROPERTY + "=100 must be 128 or this JVM's preferred width, "
+        + FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    assertTrue(output.contains("vector|false|" + reason), output);
+    assertTrue(output.contains("vector-128|false|" + reason), output);
+  }
+
   @Test
   void widthsTheProviderDoesNotNameAreUnavailable() {
     int tooWide = 2 * FloatVector.SPECIES_PREFERRED.vectorBitSize();
