@@ -13,10 +13,10 @@ package org.lrgrad.kernels;
  * state between calls that a caller could observe.
  *
  * <p>The contract holds primitives only: the operations an implementation really specializes (sgemm, the
- * element-wise optimizer steps, the bias and ReLU passes, softmax cross-entropy, Adafactor). What is composed of
- * them (the low-rank projections, the LoRA factor gradients, QR and the top-r subspaces) is {@link LowRankOps},
- * written once for every implementation. An operation joins the contract only when a specialized version is
- * measured to pay.
+ * element-wise optimizer steps, the bias and ReLU passes, softmax cross-entropy, Adafactor). The operations built
+ * on sgemm or needing no specialization (the low-rank projections, the LoRA factor gradients, QR and the top-r
+ * subspaces) are {@link LowRankOps}, written once for every implementation. An operation joins the contract only
+ * when a specialized version is measured to pay.
  */
 public abstract class Kernels {
 

@@ -9,12 +9,11 @@ import org.lrgrad.kernels.AdamConvention;
 /**
  * The vector loops of {@link VectorKernels}, at this JVM's one vector width ({@link VectorWidth}): the JIT turns
  * Vector API calls into SIMD instructions only when the species is a compile-time constant, which {@link #S}, a
- * {@code static final}, is. Element-wise methods return how many leading elements (columns for the row-wise ops)
- * they handled; the caller finishes the remainder with the reference loops, which compute the same values.
+ * {@code static final}, is.
  *
- * <p>Element-wise loops use exactly the reference's operations in the reference's order (IEEE operations,
- * correctly rounded per lane, no contraction into FMA), so they produce the reference's bits; the caller runs the
- * reference loops on the tail.
+ * <p>Element-wise methods return how many leading elements (columns for the row-wise ops) they handled; the caller
+ * runs the reference loops on the remainder. They use exactly the reference's operations in the reference's order
+ * (IEEE operations, correctly rounded per lane, no contraction into FMA), so they produce the reference's bits.
  *
  * <p>Rules that keep the JIT from boxing vectors (which allocates on every call and is several times slower): no
  * helper takes or returns a vector, and every vector operation sits in a method with a hot loop (a call the JIT does
