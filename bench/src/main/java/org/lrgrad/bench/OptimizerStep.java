@@ -3,6 +3,7 @@ package org.lrgrad.bench;
 import org.lrgrad.kernels.AdafactorSchedule;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.LowRankOps;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.SeededRandom;
 
@@ -116,10 +117,10 @@ public enum OptimizerStep {
       return new Counted() {
         @Override
         void run(int step) {
-          kernels.project(side, m, n, r, state, 0, ldproj, g, 0, n, low, 0, ldlow);
+          LowRankOps.project(kernels, side, m, n, r, state, 0, ldproj, g, 0, n, low, 0, ldlow);
           kernels.adamDirection(lowLen, step, 0.9f, 0.999f, 1e-8f, AdamConvention.GALORE, low, 0, state,
               projectorLen, state, projectorLen + lowLen, low, 0);
-          kernels.projectBackAccumulate(side, m, n, r, -LR, state, 0, ldproj, low, 0, ldlow, p, 0, n);
+          LowRankOps.projectBackAccumulate(kernels, side, m, n, r, -LR, state, 0, ldproj, low, 0, ldlow, p, 0, n);
         }
       };
     }

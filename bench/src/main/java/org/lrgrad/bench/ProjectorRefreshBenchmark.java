@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.lrgrad.bench.implementations.LrgradKernels;
 import org.lrgrad.bench.implementations.UnavailableException;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.LowRankOps;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.SeededRandom;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,22 +83,22 @@ public class ProjectorRefreshBenchmark {
         float[] g = new float[Math.multiplyExact(m, n)];
         new SeededRandom(g.length).fillGaussian(g, 0, g.length, 1f);
         if (method.equals("exact")) {
-          float[] work = new float[kernels.topSubspaceExactWorkspace(side, m, n, r)];
-          refresh = () -> kernels.topSubspaceExact(side, m, n, r, g, 0, n, projector, 0, ldout, work, 0);
+          float[] work = new float[LowRankOps.topSubspaceExactWorkspace(side, m, n, r)];
+          refresh = () -> LowRankOps.topSubspaceExact(kernels, side, m, n, r, g, 0, n, projector, 0, ldout, work, 0);
         } else {
-          float[] work = new float[kernels.topSubspaceRandomizedWorkspace(side, m, n, r, OVERSAMPLE)];
+          float[] work = new float[LowRankOps.topSubspaceRandomizedWorkspace(side, m, n, r, OVERSAMPLE)];
           long[] seed = {0};
-          refresh = () -> kernels.topSubspaceRandomized(side, m, n, r, OVERSAMPLE, POWER_ITERATIONS, ++seed[0], g,
-              0, n, projector, 0, ldout, work, 0);
+          refresh = () -> LowRankOps.topSubspaceRandomized(kernels, side, m, n, r, OVERSAMPLE, POWER_ITERATIONS,
+              ++seed[0], g, 0, n, projector, 0, ldout, work, 0);
         }
       }
       case "random" -> {
         projector = new float[Math.multiplyExact(m, r)];
-        float[] work = new float[kernels.orthonormalizeWorkspace(m, r)];
+        float[] work = new float[LowRankOps.orthonormalizeWorkspace(m, r)];
         SeededRandom random = new SeededRandom(m);
         refresh = () -> {
           random.fillGaussian(projector, 0, projector.length, 1f);
-          kernels.orthonormalize(m, r, projector, 0, r, work, 0);
+          LowRankOps.orthonormalize(kernels, m, r, projector, 0, r, work, 0);
         };
       }
       default -> throw new IllegalArgumentException("method=" + method + " must be exact, randomized or random");

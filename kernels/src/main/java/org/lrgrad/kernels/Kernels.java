@@ -1,8 +1,5 @@
 package org.lrgrad.kernels;
 
-import org.lrgrad.kernels.linalg.HouseholderQr;
-import org.lrgrad.kernels.linalg.TopSubspace;
-
 /**
  * The kernel contract: float32, row-major, arrays + offsets + leading dimensions, BLAS semantics.
  *
@@ -15,8 +12,11 @@ import org.lrgrad.kernels.linalg.TopSubspace;
  * <p>Implementations must be safe to call from several threads at once on disjoint outputs; they keep no mutable
  * state between calls that a caller could observe.
  *
- * <p>The low-rank operations, optimizer steps and layer operations have default implementations written once on
- * top of {@link #sgemmUnchecked}; an implementation overrides what it can do faster.
+ * <p>The contract holds primitives only: the operations an implementation really specializes (sgemm, the
+ * element-wise optimizer steps, the bias and ReLU passes, softmax cross-entropy, Adafactor). The operations built
+ * on sgemm or needing no specialization (the low-rank projections, the LoRA factor gradients, QR and the top-r
+ * subspaces) are {@link LowRankOps}, written once for every implementation. An operation joins the contract only
+ * when a specialized version is measured to pay.
  */
 public abstract class Kernels {
 
@@ -63,180 +63,7 @@ public abstract class Kernels {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
 
   // ---------------------------------------------------------------------------------------------------------------
-  // 2. The low-rank family (docs/method.md §2)
-
-  private static void checkProjector(ProjectionSide side, int m, int n, int r, float[] proj, int projOff,
-      int ldproj) {
-    Checks.lowRankShape(side, m, n, r);
-    checkProjectorMatrix(side, m, n, r, "proj", proj, projOff, "ldproj", ldproj);
-  }
-
-  /** P (m×r) for side LEFT or Q (r×n) for side RIGHT, passed as {@code arrayName} with {@code ldName}. */
-  private static void checkProjectorMatrix(ProjectionSide side, int m, int n, int r, String arrayName, float[] proj,
-      int projOff, String ldName, int ldproj) {
-    Checks.matrix(side == ProjectionSide.LEFT ? "P (m x r, side=LEFT)" : "Q (r x n, side=RIGHT)", arrayName, proj,
-        projOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldName, ldproj);
-  }
-
-  /**
-   * The low-rank gradient: R ← PᵀG (r×n) for {@link ProjectionSide#LEFT} with P m×r, or R ← G·Qᵀ (m×r) for
-   * {@link ProjectionSide#RIGHT} with Q r×n. G is m×n.
-   */
-  public final void project(ProjectionSide side, int m, int n, int r, float[] proj, int projOff, int ldproj,
-      float[] g, int gOff, int ldg, float[] out, int outOff, int ldout) {
-    checkProjector(side, m, n, r, proj, projOff, ldproj);
-    Checks.matrix("G (m x n)", "g", g, gOff, m, n, "ldg", ldg);
-    int outRows = side.lowRankRows(m, n, r), outCols = side.lowRankCols(m, n, r);
-    Checks.matrix("R (low-rank gradient)", "out", out, outOff, outRows, outCols, "ldout", ldout);
-    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "g", g, gOff, m, n, ldg, false);
-    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "proj", proj, projOff,
-        side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldproj, false);
-    projectUnchecked(side, m, n, r, proj, projOff, ldproj, g, gOff, ldg, out, outOff, ldout);
-  }
-
-  protected void projectUnchecked(ProjectionSide side, int m, int n, int r, float[] proj, int projOff, int ldproj,
-      float[] g, int gOff, int ldg, float[] out, int outOff, int ldout) {
-    if (side == ProjectionSide.LEFT) {
-      sgemmUnchecked(true, false, r, n, m, 1f, proj, projOff, ldproj, g, gOff, ldg, 0f, out, outOff, ldout);
-    } else {
-      sgemmUnchecked(false, true, m, r, n, 1f, g, gOff, ldg, proj, projOff, ldproj, 0f, out, outOff, ldout);
-    }
-  }
-
-  /**
-   * Project back, scale and accumulate in one pass: W ← W + α·P·N (LEFT, N r×n) or W ← W + α·N·Q (RIGHT, N m×r).
-   * A low-rank step W −= η·s·full(N) is {@code alpha = -η·s}.
-   */
-  public final void projectBackAccumulate(ProjectionSide side, int m, int n, int r, float alpha, float[] proj,
-      int projOff, int ldproj, float[] low, int lowOff, int ldlow, float[] w, int wOff, int ldw) {
-    checkProjector(side, m, n, r, proj, projOff, ldproj);
-    Checks.finite("alpha", alpha);
-    int lowRows = side.lowRankRows(m, n, r), lowCols = side.lowRankCols(m, n, r);
-    Checks.matrix("N (low-rank update)", "low", low, lowOff, lowRows, lowCols, "ldlow", ldlow);
-    Checks.matrix("W (m x n)", "w", w, wOff, m, n, "ldw", ldw);
-    Checks.noOverlap("w", w, wOff, m, n, ldw, "low", low, lowOff, lowRows, lowCols, ldlow, false);
-    Checks.noOverlap("w", w, wOff, m, n, ldw, "proj", proj, projOff, side.projectorRows(m, n, r),
-        side.projectorCols(m, n, r), ldproj, false);
-    projectBackAccumulateUnchecked(side, m, n, r, alpha, proj, projOff, ldproj, low, lowOff, ldlow, w, wOff, ldw);
-  }
-
-  protected void projectBackAccumulateUnchecked(ProjectionSide side, int m, int n, int r, float alpha,
-      float[] proj, int projOff, int ldproj, float[] low, int lowOff, int ldlow, float[] w, int wOff, int ldw) {
-    if (side == ProjectionSide.LEFT) {
-      sgemmUnchecked(false, false, m, n, r, alpha, proj, projOff, ldproj, low, lowOff, ldlow, 1f, w, wOff, ldw);
-    } else {
-      sgemmUnchecked(false, false, m, n, r, alpha, low, lowOff, ldlow, proj, projOff, ldproj, 1f, w, wOff, ldw);
-    }
-  }
-
-  /** Floats of workspace that {@link #projectLinearGradient} needs: batch·r. */
-  public static int projectLinearGradientWorkspace(int batch, int r) {
-    return Math.multiplyExact(batch, r);
-  }
-
-  /**
-   * The low-rank gradient of a linear layer y = x·Wᵀ (W m×n) without building G = dYᵀ·X (m×n): X is batch×n (the
-   * layer's input), dY batch×m (the error at its output). LEFT: R ← (dY·P)ᵀ·X (r×n); RIGHT: R ← dYᵀ·(X·Qᵀ) (m×r).
-   * Costs O(batch·r·(m+n)) instead of O(batch·m·n). {@code work} holds {@link #projectLinearGradientWorkspace}
-   * floats.
-   */
-  public final void projectLinearGradient(ProjectionSide side, int batch, int m, int n, int r,
-      float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy, float[] proj, int projOff, int ldproj,
-      float[] out, int outOff, int ldout, float[] work, int workOff) {
-    checkProjector(side, m, n, r, proj, projOff, ldproj);
-    Checks.positive("batch", batch);
-    Checks.matrix("X (batch x n)", "x", x, xOff, batch, n, "ldx", ldx);
-    Checks.matrix("dY (batch x m)", "dy", dy, dyOff, batch, m, "lddy", lddy);
-    int outRows = side.lowRankRows(m, n, r), outCols = side.lowRankCols(m, n, r);
-    Checks.matrix("R (low-rank gradient)", "out", out, outOff, outRows, outCols, "ldout", ldout);
-    int need = projectLinearGradientWorkspace(batch, r);
-    Checks.workspace("work", work, workOff, need);
-    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "x", x, xOff, batch, n, ldx, false);
-    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "dy", dy, dyOff, batch, m, lddy, false);
-    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "proj", proj, projOff,
-        side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldproj, false);
-    Checks.noOverlap("out", out, outOff, outRows, outCols, ldout, "work", work, workOff, 1, need, need, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "x", x, xOff, batch, n, ldx, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "dy", dy, dyOff, batch, m, lddy, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "proj", proj, projOff, side.projectorRows(m, n, r),
-        side.projectorCols(m, n, r), ldproj, false);
-    projectLinearGradientUnchecked(side, batch, m, n, r, x, xOff, ldx, dy, dyOff, lddy, proj, projOff, ldproj,
-        out, outOff, ldout, work, workOff);
-  }
-
-  protected void projectLinearGradientUnchecked(ProjectionSide side, int batch, int m, int n, int r,
-      float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy, float[] proj, int projOff, int ldproj,
-      float[] out, int outOff, int ldout, float[] work, int workOff) {
-    if (side == ProjectionSide.LEFT) {
-      // t = dY·P (batch×r); R = tᵀ·X (r×n)
-      sgemmUnchecked(false, false, batch, r, m, 1f, dy, dyOff, lddy, proj, projOff, ldproj, 0f, work, workOff, r);
-      sgemmUnchecked(true, false, r, n, batch, 1f, work, workOff, r, x, xOff, ldx, 0f, out, outOff, ldout);
-    } else {
-      // t = X·Qᵀ (batch×r); R = dYᵀ·t (m×r)
-      sgemmUnchecked(false, true, batch, r, n, 1f, x, xOff, ldx, proj, projOff, ldproj, 0f, work, workOff, r);
-      sgemmUnchecked(true, false, m, r, batch, 1f, dy, dyOff, lddy, work, workOff, r, 0f, out, outOff, ldout);
-    }
-  }
-
-  /** Floats of workspace that {@link #loraGradients} needs: batch·r. */
-  public static int loraGradientsWorkspace(int batch, int r) {
-    return Math.multiplyExact(batch, r);
-  }
-
-  /**
-   * LoRA factor gradients for W_eff = W0 + s·B·A (B m×r, A r×n) of a linear layer with input X (batch×n) and output
-   * error dY (batch×m), without building G: dA ← s·(dY·B)ᵀ·X (r×n) and dB ← s·dYᵀ·(X·Aᵀ) (m×r). {@code work} holds
-   * {@link #loraGradientsWorkspace} floats.
-   */
-  public final void loraGradients(int batch, int m, int n, int r, float scale, float[] x, int xOff, int ldx,
-      float[] dy, int dyOff, int lddy, float[] factorA, int aOff, int lda, float[] factorB, int bOff, int ldb,
-      float[] gradA, int gradAOff, int ldgA, float[] gradB, int gradBOff, int ldgB, float[] work, int workOff) {
-    Checks.positive("batch", batch);
-    Checks.positive("m", m);
-    Checks.positive("n", n);
-    Checks.rank(r, m, n);
-    Checks.finite("scale", scale);
-    Checks.matrix("X (batch x n)", "x", x, xOff, batch, n, "ldx", ldx);
-    Checks.matrix("dY (batch x m)", "dy", dy, dyOff, batch, m, "lddy", lddy);
-    Checks.matrix("A (r x n)", "factorA", factorA, aOff, r, n, "lda", lda);
-    Checks.matrix("B (m x r)", "factorB", factorB, bOff, m, r, "ldb", ldb);
-    Checks.matrix("dA (r x n)", "gradA", gradA, gradAOff, r, n, "ldgA", ldgA);
-    Checks.matrix("dB (m x r)", "gradB", gradB, gradBOff, m, r, "ldgB", ldgB);
-    int need = loraGradientsWorkspace(batch, r);
-    Checks.workspace("work", work, workOff, need);
-    // Outputs dA, dB and the workspace against every other argument (no allocation: this runs every step).
-    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "x", x, xOff, batch, n, ldx, false);
-    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "dy", dy, dyOff, batch, m, lddy, false);
-    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "factorA", factorA, aOff, r, n, lda, false);
-    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "factorB", factorB, bOff, m, r, ldb, false);
-    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "gradB", gradB, gradBOff, m, r, ldgB, false);
-    Checks.noOverlap("gradA", gradA, gradAOff, r, n, ldgA, "work", work, workOff, 1, need, need, false);
-    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "x", x, xOff, batch, n, ldx, false);
-    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "dy", dy, dyOff, batch, m, lddy, false);
-    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "factorA", factorA, aOff, r, n, lda, false);
-    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "factorB", factorB, bOff, m, r, ldb, false);
-    Checks.noOverlap("gradB", gradB, gradBOff, m, r, ldgB, "work", work, workOff, 1, need, need, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "x", x, xOff, batch, n, ldx, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "dy", dy, dyOff, batch, m, lddy, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "factorA", factorA, aOff, r, n, lda, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "factorB", factorB, bOff, m, r, ldb, false);
-    loraGradientsUnchecked(batch, m, n, r, scale, x, xOff, ldx, dy, dyOff, lddy, factorA, aOff, lda, factorB, bOff,
-        ldb, gradA, gradAOff, ldgA, gradB, gradBOff, ldgB, work, workOff);
-  }
-
-  protected void loraGradientsUnchecked(int batch, int m, int n, int r, float scale, float[] x, int xOff, int ldx,
-      float[] dy, int dyOff, int lddy, float[] factorA, int aOff, int lda, float[] factorB, int bOff, int ldb,
-      float[] gradA, int gradAOff, int ldgA, float[] gradB, int gradBOff, int ldgB, float[] work, int workOff) {
-    // u = dY·B (batch×r); dA = s·uᵀ·X
-    sgemmUnchecked(false, false, batch, r, m, 1f, dy, dyOff, lddy, factorB, bOff, ldb, 0f, work, workOff, r);
-    sgemmUnchecked(true, false, r, n, batch, scale, work, workOff, r, x, xOff, ldx, 0f, gradA, gradAOff, ldgA);
-    // v = X·Aᵀ (batch×r); dB = s·dYᵀ·v
-    sgemmUnchecked(false, true, batch, r, n, 1f, x, xOff, ldx, factorA, aOff, lda, 0f, work, workOff, r);
-    sgemmUnchecked(true, false, m, r, batch, scale, dy, dyOff, lddy, work, workOff, r, 0f, gradB, gradBOff, ldgB);
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // 3. Optimizer steps: element-wise, fused, over a flat tensor of len floats
+  // 2. Optimizer steps: element-wise, fused, over a flat tensor of len floats
 
   private static void checkTensors(int len, String n1, float[] a1, int o1, String n2, float[] a2, int o2) {
     Checks.nonNegative("len", len);
@@ -403,105 +230,7 @@ public abstract class Kernels {
       int gOff, float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff);
 
   // ---------------------------------------------------------------------------------------------------------------
-  // 4. Orthonormalization and top-r subspaces
-
-  /** Floats of workspace that {@link #orthonormalize} needs for an m×r matrix. */
-  public int orthonormalizeWorkspace(int m, int r) {
-    return HouseholderQr.workspace(m, r);
-  }
-
-  /**
-   * Replaces the columns of A (m×r, m ≥ r) by an orthonormal basis Q of the same span (Householder QR), signed so
-   * that R's diagonal is non-negative: for a full-rank A this is the Gram–Schmidt result, unique.
-   */
-  public final void orthonormalize(int m, int r, float[] a, int aOff, int lda, float[] work, int workOff) {
-    Checks.positive("r", r);
-    if (m < r) {
-      throw new IllegalArgumentException("m=" + m + " must be >= r=" + r + " to orthonormalize r columns");
-    }
-    Checks.matrix("A (m x r)", "a", a, aOff, m, r, "lda", lda);
-    int need = orthonormalizeWorkspace(m, r);
-    Checks.workspace("work", work, workOff, need);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "a", a, aOff, m, r, lda, false);
-    orthonormalizeUnchecked(m, r, a, aOff, lda, work, workOff);
-  }
-
-  protected void orthonormalizeUnchecked(int m, int r, float[] a, int aOff, int lda, float[] work, int workOff) {
-    HouseholderQr.orthonormalize(m, r, a, aOff, lda, work, workOff);
-  }
-
-  /** Floats of workspace that {@link #topSubspaceExact} needs. */
-  public int topSubspaceExactWorkspace(ProjectionSide side, int m, int n, int r) {
-    return TopSubspace.exactWorkspace(side, m, n, r);
-  }
-
-  /** Floats of workspace that {@link #topSubspaceRandomized} needs. */
-  public int topSubspaceRandomizedWorkspace(ProjectionSide side, int m, int n, int r, int oversample) {
-    return TopSubspace.randomizedWorkspace(side, m, n, r, oversample);
-  }
-
-  private static void checkSubspaceShapes(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
-      float[] out, int outOff, int ldout) {
-    Checks.lowRankShape(side, m, n, r);
-    Checks.matrix("G (m x n)", "g", g, gOff, m, n, "ldg", ldg);
-    checkProjectorMatrix(side, m, n, r, "out", out, outOff, "ldout", ldout);
-    Checks.noOverlap("out", out, outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldout, "g", g,
-        gOff, m, n, ldg, false);
-  }
-
-  private static void checkSubspaceWorkspace(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
-      float[] out, int outOff, int ldout, float[] work, int workOff, int need) {
-    Checks.workspace("work", work, workOff, need);
-    Checks.noOverlap("out", out, outOff, side.projectorRows(m, n, r), side.projectorCols(m, n, r), ldout, "work",
-        work, workOff, 1, need, need, false);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "g", g, gOff, m, n, ldg, false);
-  }
-
-  /**
-   * The top-r singular subspace of G (m×n) by an exact SVD: LEFT writes P (m×r), whose columns are the left
-   * singular vectors of the r largest singular values; RIGHT writes Q (r×n), whose rows are the right ones. Every
-   * vector is signed so that its entry of largest magnitude is positive (docs/method.md §2). G is not modified.
-   */
-  public final void topSubspaceExact(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
-      float[] out, int outOff, int ldout, float[] work, int workOff) {
-    checkSubspaceShapes(side, m, n, r, g, gOff, ldg, out, outOff, ldout);
-    checkSubspaceWorkspace(side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff,
-        topSubspaceExactWorkspace(side, m, n, r));
-    topSubspaceExactUnchecked(side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff);
-  }
-
-  protected void topSubspaceExactUnchecked(ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
-      float[] out, int outOff, int ldout, float[] work, int workOff) {
-    TopSubspace.exact(this, side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff);
-  }
-
-  /**
-   * The top-r singular subspace of G by a seeded randomized range finder (Halko, Martinsson &amp; Tropp 2011):
-   * r + {@code oversample} Gaussian probes, {@code powerIterations} re-orthonormalized power iterations, then an
-   * exact SVD of the small projected matrix. Output and signs as {@link #topSubspaceExact}. The same seed gives the
-   * same probes on every implementation.
-   */
-  public final void topSubspaceRandomized(ProjectionSide side, int m, int n, int r, int oversample,
-      int powerIterations, long seed, float[] g, int gOff, int ldg, float[] out, int outOff, int ldout,
-      float[] work, int workOff) {
-    Checks.nonNegative("oversample", oversample);
-    Checks.nonNegative("powerIterations", powerIterations);
-    checkSubspaceShapes(side, m, n, r, g, gOff, ldg, out, outOff, ldout);
-    checkSubspaceWorkspace(side, m, n, r, g, gOff, ldg, out, outOff, ldout, work, workOff,
-        topSubspaceRandomizedWorkspace(side, m, n, r, oversample));
-    topSubspaceRandomizedUnchecked(side, m, n, r, oversample, powerIterations, seed, g, gOff, ldg, out, outOff,
-        ldout, work, workOff);
-  }
-
-  protected void topSubspaceRandomizedUnchecked(ProjectionSide side, int m, int n, int r, int oversample,
-      int powerIterations, long seed, float[] g, int gOff, int ldg, float[] out, int outOff, int ldout,
-      float[] work, int workOff) {
-    TopSubspace.randomized(this, side, m, n, r, oversample, powerIterations, seed, g, gOff, ldg, out, outOff, ldout,
-        work, workOff);
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // 5. Layer operations
+  // 3. Layer operations
 
   /** Y ← Y + 1·biasᵀ: adds bias (cols floats) to every row of Y (rows×cols). */
   public final void biasAdd(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {

@@ -2,6 +2,7 @@ package org.lrgrad.train;
 
 import java.util.Arrays;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.LowRankOps;
 import org.lrgrad.kernels.SeededRandom;
 import org.lrgrad.train.memory.BufferAllocator;
 import org.lrgrad.train.memory.MemoryTag;
@@ -50,7 +51,7 @@ final class LoraSlot extends Slot {
     this.workspace = workspace;
     int maxRows = Math.multiplyExact(maxBatch, param.rowsPerSample());
     // The forward and backward keep an n_rows×r product there; loraGradients needs as much.
-    workspace.require(Kernels.loraGradientsWorkspace(maxRows, rank));
+    workspace.require(LowRankOps.loraGradientsWorkspace(maxRows, rank));
   }
 
   @Override
@@ -91,8 +92,8 @@ final class LoraSlot extends Slot {
 
   @Override
   void gradient(Kernels k, int rows, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy) {
-    k.loraGradients(rows, m, n, rank, config.scale(), x, xOff, ldx, dy, dyOff, lddy, factorA, 0, n, factorB, 0,
-        rank, gradA, 0, n, gradB, 0, rank, workspace.array(), 0);
+    LowRankOps.loraGradients(k, rows, m, n, rank, config.scale(), x, xOff, ldx, dy, dyOff, lddy, factorA, 0, n, factorB,
+        0, rank, gradA, 0, n, gradB, 0, rank, workspace.array(), 0);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.lrgrad.train;
 
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.LowRankOps;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.SeededRandom;
 import org.lrgrad.train.memory.BufferAllocator;
@@ -48,20 +49,20 @@ final class LowRankSlot extends Slot {
     expAvgSq = allocator.floats(MemoryTag.OPTIMIZER_STATE, name + ".exp_avg_sq", lowSize);
     this.workspace = workspace;
     int maxRows = Math.multiplyExact(maxBatch, param.rowsPerSample());
-    workspace.require(Kernels.projectLinearGradientWorkspace(maxRows, rank));
+    workspace.require(LowRankOps.projectLinearGradientWorkspace(maxRows, rank));
     workspace.require(refreshWorkspace(k));
   }
 
   private int refreshWorkspace(Kernels k) {
     switch (config.source()) {
       case RANDOM:
-        return side == ProjectionSide.LEFT ? k.orthonormalizeWorkspace(m, rank)
-            : Math.addExact(Math.multiplyExact(n, rank), k.orthonormalizeWorkspace(n, rank));
+        return side == ProjectionSide.LEFT ? LowRankOps.orthonormalizeWorkspace(m, rank)
+            : Math.addExact(Math.multiplyExact(n, rank), LowRankOps.orthonormalizeWorkspace(n, rank));
       case SVD_EXACT:
-        return Math.addExact(Math.multiplyExact(m, n), k.topSubspaceExactWorkspace(side, m, n, rank));
+        return Math.addExact(Math.multiplyExact(m, n), LowRankOps.topSubspaceExactWorkspace(side, m, n, rank));
       default:
         return Math.addExact(Math.multiplyExact(m, n),
-            k.topSubspaceRandomizedWorkspace(side, m, n, rank, config.oversample()));
+            LowRankOps.topSubspaceRandomizedWorkspace(side, m, n, rank, config.oversample()));
     }
   }
 
@@ -83,8 +84,8 @@ final class LowRankSlot extends Slot {
         return;
       }
     }
-    k.projectLinearGradient(side, rows, m, n, rank, x, xOff, ldx, dy, dyOff, lddy, projector, 0, ldProjector,
-        lowGrad, 0, ldLow, work, 0);
+    LowRankOps.projectLinearGradient(k, side, rows, m, n, rank, x, xOff, ldx, dy, dyOff, lddy, projector, 0,
+        ldProjector, lowGrad, 0, ldLow, work, 0);
   }
 
   /** LRG: a Gaussian matrix from stream {@code refreshIndex}, orthonormalized. */
@@ -92,12 +93,12 @@ final class LowRankSlot extends Slot {
     Seeds.reseed(rng, seed, refreshIndex);
     if (side == ProjectionSide.LEFT) {
       rng.fillGaussian(projector, 0, m * rank, 1f);
-      k.orthonormalize(m, rank, projector, 0, rank, work, 0);
+      LowRankOps.orthonormalize(k, m, rank, projector, 0, rank, work, 0);
     } else {
       // Q (r×n) has orthonormal rows: orthonormalize the columns of Qᵀ (n×r) in the workspace, then transpose.
       int nr = n * rank;
       rng.fillGaussian(work, 0, nr, 1f);
-      k.orthonormalize(n, rank, work, 0, rank, work, nr);
+      LowRankOps.orthonormalize(k, n, rank, work, 0, rank, work, nr);
       for (int i = 0; i < rank; i++) {
         for (int j = 0; j < n; j++) {
           projector[i * n + j] = work[j * rank + i];
@@ -116,12 +117,12 @@ final class LowRankSlot extends Slot {
       return;
     }
     if (config.source() == LowRankAdam.Source.SVD_EXACT) {
-      k.topSubspaceExact(side, m, n, rank, work, 0, n, projector, 0, ldProjector, work, mn);
+      LowRankOps.topSubspaceExact(k, side, m, n, rank, work, 0, n, projector, 0, ldProjector, work, mn);
     } else {
-      k.topSubspaceRandomized(side, m, n, rank, config.oversample(), config.powerIterations(),
+      LowRankOps.topSubspaceRandomized(k, side, m, n, rank, config.oversample(), config.powerIterations(),
           Seeds.derive(rng, seed, refreshIndex), work, 0, n, projector, 0, ldProjector, work, mn);
     }
-    k.project(side, m, n, rank, projector, 0, ldProjector, work, 0, n, lowGrad, 0, ldLow);
+    LowRankOps.project(k, side, m, n, rank, projector, 0, ldProjector, work, 0, n, lowGrad, 0, ldLow);
   }
 
   @Override
@@ -137,8 +138,8 @@ final class LowRankSlot extends Slot {
     k.adamDirection(lowGrad.length, step, config.beta1(), config.beta2(), config.eps(), AdamConvention.GALORE,
         lowGrad, 0, expAvg, 0, expAvgSq, 0, lowGrad, 0);
     float[] w = param.data();
-    k.projectBackAccumulate(side, m, n, rank, -lr * config.scale(), projector, 0, ldProjector, lowGrad, 0, ldLow,
-        w, 0, n);
+    LowRankOps.projectBackAccumulate(k, side, m, n, rank, -lr * config.scale(), projector, 0, ldProjector, lowGrad, 0,
+        ldLow, w, 0, n);
     float weightDecay = config.weightDecay();
     if (weightDecay != 0f) {
       // GaLore's AdamW: decoupled decay after the update, with the uncorrected learning rate.

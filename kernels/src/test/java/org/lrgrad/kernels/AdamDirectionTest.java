@@ -141,12 +141,12 @@ class AdamDirectionTest {
           Matrix g = Matrix.random(rnd, m, n, rnd.nextInt(4), rnd.nextInt(3));
           kernels.adamStep(m * n, step, lr, beta1, beta2, eps, 0f, true, GALORE, p, 0, g.packed(), 0, mFull, 0, vFull,
               0);
-          kernels.project(side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low.data, low.off,
-              low.ld);
+          LowRankOps.project(kernels, side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low.data,
+              low.off, low.ld);
           kernels.adamDirection(lowLen, step, beta1, beta2, eps, GALORE, low.data, low.off, mLow, 0, vLow, 0,
               low.data, low.off);
-          kernels.projectBackAccumulate(side, m, n, r, -lr, proj.data, proj.off, proj.ld, low.data, low.off, low.ld,
-              w.data, w.off, w.ld);
+          LowRankOps.projectBackAccumulate(kernels, side, m, n, r, -lr, proj.data, proj.off, proj.ld, low.data, low.off,
+              low.ld, w.data, w.off, w.ld);
           String context = kernels + " GaLore " + m + "x" + n + " side=" + side + (identity ? " identity" : " signed"
               + " permutation") + " step=" + step;
           w.assertCanariesIntact(context + " W");

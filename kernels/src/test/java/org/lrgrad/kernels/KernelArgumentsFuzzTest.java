@@ -9,9 +9,10 @@ import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.kernels.testing.KernelArgumentFuzzing;
 
 /**
- * Fuzzes the contract's argument checks against array lengths on the Java implementations (reference, vector,
- * vector-128): see {@link KernelArgumentFuzzing}. bridge-jni's {@code NativeKernelArgumentsFuzzTest} runs the same
- * body on jni, jni-scalar and ffm.
+ * Fuzzes the contract's argument checks against array lengths on the Java implementations of this JVM (reference
+ * and vector; vector-128 where the JVM runs 128-bit vectors, as kernels' vector-128 Surefire execution does with the
+ * corpus): see {@link KernelArgumentFuzzing}. bridge-jni's {@code NativeKernelArgumentsFuzzTest} runs the same body
+ * on jni, jni-scalar and ffm.
  */
 class KernelArgumentsFuzzTest {
   private static final List<Kernels> IMPLEMENTATIONS = new ArrayList<>();

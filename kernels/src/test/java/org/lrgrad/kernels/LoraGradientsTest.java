@@ -38,7 +38,7 @@ class LoraGradientsTest {
       b = zeroB ? Matrix.filled(m, r, rnd.nextInt(5), rnd.nextInt(4), 0f) : random(rnd, m, r);
       gradA = Matrix.filled(r, n, rnd.nextInt(5), rnd.nextInt(4), Float.NaN);
       gradB = Matrix.filled(m, r, rnd.nextInt(5), rnd.nextInt(4), Float.NaN);
-      work = Matrix.filled(1, Kernels.loraGradientsWorkspace(batch, r), rnd.nextInt(5), 0, Float.NaN);
+      work = Matrix.filled(1, LowRankOps.loraGradientsWorkspace(batch, r), rnd.nextInt(5), 0, Float.NaN);
     }
 
     private static Matrix random(Random rnd, int rows, int cols) {
@@ -47,8 +47,9 @@ class LoraGradientsTest {
 
     void run(Kernels kernels) {
       Matrix xBefore = x.copy(), dyBefore = dy.copy(), aBefore = a.copy(), bBefore = b.copy();
-      kernels.loraGradients(batch, m, n, r, scale, x.data, x.off, x.ld, dy.data, dy.off, dy.ld, a.data, a.off, a.ld,
-          b.data, b.off, b.ld, gradA.data, gradA.off, gradA.ld, gradB.data, gradB.off, gradB.ld, work.data, work.off);
+      LowRankOps.loraGradients(kernels, batch, m, n, r, scale, x.data, x.off, x.ld, dy.data, dy.off, dy.ld, a.data,
+          a.off, a.ld, b.data, b.off, b.ld, gradA.data, gradA.off, gradA.ld, gradB.data, gradB.off, gradB.ld, work.data,
+          work.off);
       String context = context(kernels);
       gradA.assertCanariesIntact(context + " dA");
       gradB.assertCanariesIntact(context + " dB");
@@ -215,93 +216,93 @@ class LoraGradientsTest {
     BadInput bad = BadInput.watching(x, dy, a, b, ga, gb, w, s);
     Class<IllegalArgumentException> iae = IllegalArgumentException.class;
     Class<IndexOutOfBoundsException> oob = IndexOutOfBoundsException.class;
-    bad.rejects(iae, () -> k.loraGradients(0, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "batch=0", ">= 1");
-    bad.rejects(iae, () -> k.loraGradients(4, 0, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "m=0", ">= 1");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, -6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "n=-6", ">= 1");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 0, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "r=0", "[1, min(m, n)=6]");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 7, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "r=7", "[1, min(m, n)=6]");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, Float.NaN, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb,
-        0, 3, w, 0), "scale=NaN", "finite");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, Float.POSITIVE_INFINITY, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3,
-        ga, 0, 6, gb, 0, 3, w, 0), "scale=Infinity", "finite");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, null, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0,
-        3, w, 0), "x must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, null, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "dy must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, null, 0, 6, b, 0, 3, ga, 0, 6, gb, 0,
-        3, w, 0), "factorA must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, null, 0, 3, ga, 0, 6, gb, 0,
-        3, w, 0), "factorB must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, null, 0, 6, gb, 0, 3,
-        w, 0), "gradA must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, null, 0, 3,
-        w, 0), "gradB must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        null, 0), "work must not be null");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 5, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "ldx=5 < 6");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 6, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "lddy=6 < 8");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 3, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "lda=3 < 6");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 2, ga, 0, 6, gb, 0, 3,
-        w, 0), "ldb=2 < 3");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 5, gb, 0, 3,
-        w, 0), "ldgA=5 < 6");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 1,
-        w, 0), "ldgB=1 < 3");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, -1, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "dyOff=-1");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, -2, 6, gb, 0, 3,
-        w, 0), "gradAOff=-2");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 1, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "x.length >= 25", "x.length=24");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 9, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "dy.length >= 35", "dy.length=32");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 1, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        w, 0), "factorA.length >= 19", "factorA.length=18");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 4, ga, 0, 6, gb, 0, 3,
-        w, 0), "factorB.length >= 31", "factorB.length=24");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 7, gb, 0, 3,
-        w, 0), "gradA.length >= 20", "gradA.length=18");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 5, 3,
-        w, 0), "gradB.length >= 29", "gradB.length=24");
-    bad.rejects(oob, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        new float[11], 0), "work needs 12 floats", "work.length=11");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, s, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, s, 10, 6, gb, 0, 3,
-        w, 0), "gradA [10, 28) overlaps x [0, 24)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, s, 0, 8, a, 0, 6, b, 0, 3, s, 31, 6, gb, 0, 3,
-        w, 0), "gradA [31, 49) overlaps dy [0, 32)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, s, 0, 6, b, 0, 3, s, 0, 6, gb, 0, 3,
-        w, 0), "gradA [0, 18) overlaps factorA [0, 18)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, s, 20, 3, s, 5, 6, gb, 0, 3,
-        w, 0), "gradA [5, 23) overlaps factorB [20, 44)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, s, 0, 6, s, 17, 3,
-        w, 0), "gradA [0, 18) overlaps gradB [17, 41)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, s, 50, 6, gb, 0, 3,
-        s, 60), "gradA [50, 68) overlaps work [60, 72)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, s, 30, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, s, 10, 3,
-        w, 0), "gradB [10, 34) overlaps x [30, 54)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, s, 40, 8, a, 0, 6, b, 0, 3, ga, 0, 6, s, 70, 3,
-        w, 0), "gradB [70, 94) overlaps dy [40, 72)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, s, 20, 6, b, 0, 3, ga, 0, 6, s, 0, 3,
-        w, 0), "gradB [0, 24) overlaps factorA [20, 38)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, s, 0, 3, ga, 0, 6, s, 0, 3,
-        w, 0), "gradB [0, 24) overlaps factorB [0, 24)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, s, 0, 3,
-        s, 23), "gradB [0, 24) overlaps work [23, 35)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, s, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        s, 12), "work [12, 24) overlaps x [0, 24)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, s, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        s, 30), "work [30, 42) overlaps dy [0, 32)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, s, 0, 6, b, 0, 3, ga, 0, 6, gb, 0, 3,
-        s, 17), "work [17, 29) overlaps factorA [0, 18)");
-    bad.rejects(iae, () -> k.loraGradients(4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, s, 40, 3, ga, 0, 6, gb, 0, 3,
-        s, 30), "work [30, 42) overlaps factorB [40, 64)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 0, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "batch=0", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 0, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "m=0", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, -6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "n=-6", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 0, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "r=0", "[1, min(m, n)=6]");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 7, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "r=7", "[1, min(m, n)=6]");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, Float.NaN, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga,
+        0, 6, gb, 0, 3, w, 0), "scale=NaN", "finite");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, Float.POSITIVE_INFINITY, x, 0, 6, dy, 0, 8, a, 0, 6,
+        b, 0, 3, ga, 0, 6, gb, 0, 3, w, 0), "scale=Infinity", "finite");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, null, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "x must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, null, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "dy must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, null, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "factorA must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, null, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "factorB must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, null, 0, 6,
+        gb, 0, 3, w, 0), "gradA must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        null, 0, 3, w, 0), "gradB must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, null, 0), "work must not be null");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 5, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "ldx=5 < 6");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 6, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "lddy=6 < 8");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 3, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "lda=3 < 6");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 2, ga, 0, 6,
+        gb, 0, 3, w, 0), "ldb=2 < 3");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 5,
+        gb, 0, 3, w, 0), "ldgA=5 < 6");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 1, w, 0), "ldgB=1 < 3");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, -1, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "dyOff=-1");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, -2, 6,
+        gb, 0, 3, w, 0), "gradAOff=-2");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 1, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "x.length >= 25", "x.length=24");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 9, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "dy.length >= 35", "dy.length=32");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 1, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, w, 0), "factorA.length >= 19", "factorA.length=18");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 4, ga, 0, 6,
+        gb, 0, 3, w, 0), "factorB.length >= 31", "factorB.length=24");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 7,
+        gb, 0, 3, w, 0), "gradA.length >= 20", "gradA.length=18");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 5, 3, w, 0), "gradB.length >= 29", "gradB.length=24");
+    bad.rejects(oob, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, new float[11], 0), "work needs 12 floats", "work.length=11");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, s, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, s, 10, 6,
+        gb, 0, 3, w, 0), "gradA [10, 28) overlaps x [0, 24)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, s, 0, 8, a, 0, 6, b, 0, 3, s, 31, 6, gb,
+        0, 3, w, 0), "gradA [31, 49) overlaps dy [0, 32)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, s, 0, 6, b, 0, 3, s, 0, 6, gb,
+        0, 3, w, 0), "gradA [0, 18) overlaps factorA [0, 18)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, s, 20, 3, s, 5, 6,
+        gb, 0, 3, w, 0), "gradA [5, 23) overlaps factorB [20, 44)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, s, 0, 6, s,
+        17, 3, w, 0), "gradA [0, 18) overlaps gradB [17, 41)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, s, 50, 6,
+        gb, 0, 3, s, 60), "gradA [50, 68) overlaps work [60, 72)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, s, 30, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        s, 10, 3, w, 0), "gradB [10, 34) overlaps x [30, 54)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, s, 40, 8, a, 0, 6, b, 0, 3, ga, 0, 6, s,
+        70, 3, w, 0), "gradB [70, 94) overlaps dy [40, 72)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, s, 20, 6, b, 0, 3, ga, 0, 6,
+        s, 0, 3, w, 0), "gradB [0, 24) overlaps factorA [20, 38)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, s, 0, 3, ga, 0, 6, s,
+        0, 3, w, 0), "gradB [0, 24) overlaps factorB [0, 24)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, s,
+        0, 3, s, 23), "gradB [0, 24) overlaps work [23, 35)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, s, 0, 6, dy, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, s, 12), "work [12, 24) overlaps x [0, 24)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, s, 0, 8, a, 0, 6, b, 0, 3, ga, 0, 6, gb,
+        0, 3, s, 30), "work [30, 42) overlaps dy [0, 32)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, s, 0, 6, b, 0, 3, ga, 0, 6,
+        gb, 0, 3, s, 17), "work [17, 29) overlaps factorA [0, 18)");
+    bad.rejects(iae, () -> LowRankOps.loraGradients(k, 4, 8, 6, 3, 2f, x, 0, 6, dy, 0, 8, a, 0, 6, s, 40, 3, ga, 0, 6,
+        gb, 0, 3, s, 30), "work [30, 42) overlaps factorB [40, 64)");
   }
 }

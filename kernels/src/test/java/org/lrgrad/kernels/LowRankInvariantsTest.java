@@ -68,20 +68,20 @@ class LowRankInvariantsTest {
         for (int i = 0; i < m; i++) {
           seeded.fillGaussian(proj.data, proj.off + i * proj.ld, r, 1f);
         }
-        float[] work = new float[kernels.orthonormalizeWorkspace(m, r)];
-        kernels.orthonormalize(m, r, proj.data, proj.off, proj.ld, work, 0);
+        float[] work = new float[LowRankOps.orthonormalizeWorkspace(m, r)];
+        LowRankOps.orthonormalize(kernels, m, r, proj.data, proj.off, proj.ld, work, 0);
         break;
       }
       case EXACT: {
-        float[] work = new float[kernels.topSubspaceExactWorkspace(side, m, n, r)];
-        kernels.topSubspaceExact(side, m, n, r, g.data, g.off, g.ld, proj.data, proj.off, proj.ld, work, 0);
+        float[] work = new float[LowRankOps.topSubspaceExactWorkspace(side, m, n, r)];
+        LowRankOps.topSubspaceExact(kernels, side, m, n, r, g.data, g.off, g.ld, proj.data, proj.off, proj.ld, work, 0);
         break;
       }
       default: {
         int oversample = rnd.nextInt(6), powerIterations = rnd.nextInt(3);
-        float[] work = new float[kernels.topSubspaceRandomizedWorkspace(side, m, n, r, oversample)];
-        kernels.topSubspaceRandomized(side, m, n, r, oversample, powerIterations, rnd.nextLong(), g.data, g.off,
-            g.ld, proj.data, proj.off, proj.ld, work, 0);
+        float[] work = new float[LowRankOps.topSubspaceRandomizedWorkspace(side, m, n, r, oversample)];
+        LowRankOps.topSubspaceRandomized(kernels, side, m, n, r, oversample, powerIterations, rnd.nextLong(), g.data,
+            g.off, g.ld, proj.data, proj.off, proj.ld, work, 0);
       }
     }
     return proj;
@@ -124,10 +124,10 @@ class LowRankInvariantsTest {
     float lr = 0.01f, scale = 0.25f;
     for (int step = 1; step <= grads.length; step++) {
       Matrix g = grads[step - 1];
-      kernels.project(side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low, 0, cols);
+      LowRankOps.project(kernels, side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low, 0, cols);
       kernels.adamDirection(len, step, 0.9f, 0.999f, 1e-6f, AdamConvention.GALORE, low, 0, mom, 0, vel, 0, low, 0);
-      kernels.projectBackAccumulate(side, m, n, r, -lr * scale, proj.data, proj.off, proj.ld, low, 0, cols, w, 0,
-          n);
+      LowRankOps.projectBackAccumulate(kernels, side, m, n, r, -lr * scale, proj.data, proj.off, proj.ld, low, 0, cols,
+          w, 0, n);
     }
     return w;
   }
@@ -208,9 +208,10 @@ class LowRankInvariantsTest {
         Matrix proj = makeProjector(kernels, maker, side, m, n, r, source, rnd);
         int rows = side.lowRankRows(m, n, r), cols = side.lowRankCols(m, n, r);
         float[] low = new float[rows * cols];
-        kernels.project(side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low, 0, cols);
+        LowRankOps.project(kernels, side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low, 0, cols);
         float[] full = new float[m * n];
-        kernels.projectBackAccumulate(side, m, n, r, 1f, proj.data, proj.off, proj.ld, low, 0, cols, full, 0, n);
+        LowRankOps.projectBackAccumulate(kernels, side, m, n, r, 1f, proj.data, proj.off, proj.ld, low, 0, cols, full,
+            0, n);
         double inner = 0, normG2 = 0, normLow2 = 0;
         for (int i = 0; i < m; i++) {
           for (int j = 0; j < n; j++) {

@@ -43,13 +43,13 @@ class NoAllocationTest {
     int[] labels = {0, 3, 5, 7, 1, 2};
     Map<String, Runnable> calls = new LinkedHashMap<>();
     calls.put("sgemm", () -> k.sgemm(false, true, m, m, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, m));
-    calls.put("project", () -> k.project(ProjectionSide.LEFT, m, n, r, proj, 0, r, g, 0, n, low, 0, n));
-    calls.put("projectBackAccumulate", () -> k.projectBackAccumulate(ProjectionSide.RIGHT, m, n, r, -0.01f, q, 0,
-        n, low, 0, r, p, 0, n));
-    calls.put("projectLinearGradient", () -> k.projectLinearGradient(ProjectionSide.LEFT, batch, m, n, r, x, 0, n,
-        dy, 0, m, proj, 0, r, low, 0, n, work, 0));
-    calls.put("loraGradients", () -> k.loraGradients(batch, m, n, r, 2f, x, 0, n, dy, 0, m, fa, 0, n, fb, 0, r,
-        ga, 0, n, gb, 0, r, work, 0));
+    calls.put("project", () -> LowRankOps.project(k, ProjectionSide.LEFT, m, n, r, proj, 0, r, g, 0, n, low, 0, n));
+    calls.put("projectBackAccumulate", () -> LowRankOps.projectBackAccumulate(k, ProjectionSide.RIGHT, m, n, r, -0.01f,
+        q, 0, n, low, 0, r, p, 0, n));
+    calls.put("projectLinearGradient", () -> LowRankOps.projectLinearGradient(k, ProjectionSide.LEFT, batch, m, n, r, x,
+        0, n, dy, 0, m, proj, 0, r, low, 0, n, work, 0));
+    calls.put("loraGradients", () -> LowRankOps.loraGradients(k, batch, m, n, r, 2f, x, 0, n, dy, 0, m, fa, 0, n, fb, 0,
+        r, ga, 0, n, gb, 0, r, work, 0));
     calls.put("sgdStep", () -> k.sgdStep(m * n, 0.01f, 0.1f, p, 0, g, 0));
     calls.put("momentumStep", () -> k.momentumStep(m * n, 2, 0.01f, 0.9f, 0f, true, 0f, p, 0, g, 0, mom, 0));
     calls.put("adamStep", () -> k.adamStep(m * n, 3, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true,
@@ -63,11 +63,13 @@ class NoAllocationTest {
     calls.put("relu", () -> k.relu(batch * n, logits, 0, x, 0));
     calls.put("reluBackward", () -> k.reluBackward(batch * n, logits, 0, x, 0, x, 0));
     calls.put("softmaxCrossEntropy", () -> k.softmaxCrossEntropy(batch, n, logits, 0, n, labels, 0, dy, 0, n));
-    calls.put("orthonormalize", () -> k.orthonormalize(m, r, proj, 0, r, work, 0));
-    calls.put("topSubspaceExact", () -> k.topSubspaceExact(ProjectionSide.RIGHT, m, n, r, g, 0, n, q, 0, n, work, 0));
-    calls.put("topSubspaceRandomized", () -> k.topSubspaceRandomized(ProjectionSide.LEFT, m, n, r, 2, 1, 42L, g,
-        0, n, proj, 0, r, work, 0));
-    assertTrue(k.topSubspaceExactWorkspace(ProjectionSide.RIGHT, m, n, r) <= work.length, "workspace large enough");
+    calls.put("orthonormalize", () -> LowRankOps.orthonormalize(k, m, r, proj, 0, r, work, 0));
+    calls.put("topSubspaceExact", () -> LowRankOps.topSubspaceExact(k, ProjectionSide.RIGHT, m, n, r, g, 0, n, q, 0, n,
+        work, 0));
+    calls.put("topSubspaceRandomized", () -> LowRankOps.topSubspaceRandomized(k, ProjectionSide.LEFT, m, n, r, 2, 1,
+        42L, g, 0, n, proj, 0, r, work, 0));
+    assertTrue(LowRankOps.topSubspaceExactWorkspace(ProjectionSide.RIGHT, m, n, r) <= work.length,
+        "workspace large enough");
     for (int i = 0; i < 2000; i++) {
       for (Runnable call : calls.values()) {
         call.run(); // warm-up: every call together, and any lazily created per-thread buffers

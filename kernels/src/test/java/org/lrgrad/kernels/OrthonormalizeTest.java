@@ -91,7 +91,7 @@ class OrthonormalizeTest {
 
   /** A workspace of exactly the size asked for, with canaries around it. */
   static Matrix workspace(Kernels kernels, int m, int r, int off) {
-    return Matrix.filled(1, kernels.orthonormalizeWorkspace(m, r), off, 0, 0f);
+    return Matrix.filled(1, LowRankOps.orthonormalizeWorkspace(m, r), off, 0, 0f);
   }
 
   /** QᵀQ = I, and Qᵀ·A is upper triangular with a non-negative diagonal (so span and sign are Gram–Schmidt's). */
@@ -136,7 +136,7 @@ class OrthonormalizeTest {
       Matrix a = Matrix.random(rnd, m, r, rnd.nextInt(5), rnd.nextInt(4));
       Matrix q = a.copy();
       Matrix work = workspace(kernels, m, r, rnd.nextInt(3));
-      kernels.orthonormalize(m, r, q.data, q.off, q.ld, work.data, work.off);
+      LowRankOps.orthonormalize(kernels, m, r, q.data, q.off, q.ld, work.data, work.off);
       String context = kernels + " orthonormalize " + m + "x" + r + " off=" + a.off + " lda=" + a.ld;
       q.assertCanariesIntact(context + " A");
       work.assertCanariesIntact(context + " work");
@@ -165,13 +165,13 @@ class OrthonormalizeTest {
     float[] work = workspace(kernels, 3, 3, 0).data;
     // Already triangular: Q must be the identity with the signs of the diagonal (R = |diag|).
     float[] a = {-2f, 1f, 5f, 0f, 3f, -1f, 0f, 0f, -0.5f};
-    kernels.orthonormalize(3, 3, a, 0, 3, work, 0);
+    LowRankOps.orthonormalize(kernels, 3, 3, a, 0, 3, work, 0);
     float[] want = {-1f, 0f, 0f, 0f, 1f, 0f, 0f, 0f, -1f};
     for (int k = 0; k < 9; k++) {
       assertEquals(want[k], a[k], 1e-7f, "Q of a triangular A, index " + k);
     }
     float[] single = {-4f};
-    kernels.orthonormalize(1, 1, single, 0, 1, workspace(kernels, 1, 1, 0).data, 0);
+    LowRankOps.orthonormalize(kernels, 1, 1, single, 0, 1, workspace(kernels, 1, 1, 0).data, 0);
     assertEquals(-1f, single[0], 0f, "1x1: Q = sign(a)");
   }
 
@@ -206,7 +206,7 @@ class OrthonormalizeTest {
         }
         Matrix q = a.copy();
         Matrix work = workspace(kernels, m, r, 1);
-        kernels.orthonormalize(m, r, q.data, q.off, q.ld, work.data, work.off);
+        LowRankOps.orthonormalize(kernels, m, r, q.data, q.off, q.ld, work.data, work.off);
         String context = kernels + " rank-deficient (kind " + kind + ") " + m + "x" + r;
         q.assertCanariesIntact(context);
         work.assertCanariesIntact(context + " work");
@@ -222,35 +222,35 @@ class OrthonormalizeTest {
     Random rnd = new Random(22);
     Matrix a = Matrix.random(rnd, 8, 4, 0, 0);
     Matrix aBefore = a.copy();
-    int need = kernels.orthonormalizeWorkspace(8, 4);
+    int need = LowRankOps.orthonormalizeWorkspace(8, 4);
     float[] work = new float[need];
     float[] workBefore = work.clone();
     assertMessage(IllegalArgumentException.class, "r=0",
-        () -> kernels.orthonormalize(8, 0, a.data, 0, 4, work, 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 0, a.data, 0, 4, work, 0));
     assertMessage(IllegalArgumentException.class, "m=3 must be >= r=4",
-        () -> kernels.orthonormalize(3, 4, a.data, 0, 4, work, 0));
+        () -> LowRankOps.orthonormalize(kernels, 3, 4, a.data, 0, 4, work, 0));
     assertMessage(IllegalArgumentException.class, "lda=3 < 4",
-        () -> kernels.orthonormalize(8, 4, a.data, 0, 3, work, 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, a.data, 0, 3, work, 0));
     assertMessage(IllegalArgumentException.class, "a must not be null",
-        () -> kernels.orthonormalize(8, 4, null, 0, 4, work, 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, null, 0, 4, work, 0));
     float[] exact = a.packed();
     assertMessage(IndexOutOfBoundsException.class, "a.length=32",
-        () -> kernels.orthonormalize(8, 4, exact, 1, 4, work, 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, exact, 1, 4, work, 0));
     assertMessage(IndexOutOfBoundsException.class, "aOff=-1",
-        () -> kernels.orthonormalize(8, 4, a.data, -1, 4, work, 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, a.data, -1, 4, work, 0));
     assertMessage(IndexOutOfBoundsException.class, "work needs " + need + " floats",
-        () -> kernels.orthonormalize(8, 4, a.data, 0, 4, new float[need - 1], 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, a.data, 0, 4, new float[need - 1], 0));
     assertMessage(IndexOutOfBoundsException.class, "work needs " + need + " floats from workOff=1",
-        () -> kernels.orthonormalize(8, 4, a.data, 0, 4, work, 1));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, a.data, 0, 4, work, 1));
     assertMessage(IndexOutOfBoundsException.class, "workOff=-1",
-        () -> kernels.orthonormalize(8, 4, a.data, 0, 4, work, -1));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, a.data, 0, 4, work, -1));
     assertMessage(IllegalArgumentException.class, "work must not be null",
-        () -> kernels.orthonormalize(8, 4, a.data, 0, 4, null, 0));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, a.data, 0, 4, null, 0));
     float[] shared = new float[32 + need];
     System.arraycopy(a.data, 0, shared, 0, 32);
     float[] sharedBefore = shared.clone();
     assertMessage(IllegalArgumentException.class, "overlaps",
-        () -> kernels.orthonormalize(8, 4, shared, 0, 4, shared, 31));
+        () -> LowRankOps.orthonormalize(kernels, 8, 4, shared, 0, 4, shared, 31));
     a.assertUnchanged("rejected calls", aBefore);
     for (int k = 0; k < work.length; k++) {
       assertEquals(Float.floatToRawIntBits(workBefore[k]), Float.floatToRawIntBits(work[k]), "work[" + k + "]");

@@ -71,13 +71,13 @@ class ProjectLinearGradientTest {
         int rows = side.lowRankRows(m, n, r), cols = side.lowRankCols(m, n, r);
         // Outputs and workspace start as NaN: written before read, or NaN leaks into R.
         Matrix out = Matrix.filled(rows, cols, rnd.nextInt(5), rnd.nextInt(4), Float.NaN);
-        int need = Kernels.projectLinearGradientWorkspace(batch, r);
+        int need = LowRankOps.projectLinearGradientWorkspace(batch, r);
         Matrix work = Matrix.filled(1, need, rnd.nextInt(5), 0, Float.NaN);
         Matrix xBefore = x.copy(), dyBefore = dy.copy(), projBefore = proj.copy();
         double[] want = new double[rows * cols], bound = new double[rows * cols];
         oracle(side, batch, m, n, r, x, dy, proj, want, bound);
-        kernels.projectLinearGradient(side, batch, m, n, r, x.data, x.off, x.ld, dy.data, dy.off, dy.ld, proj.data,
-            proj.off, proj.ld, out.data, out.off, out.ld, work.data, work.off);
+        LowRankOps.projectLinearGradient(kernels, side, batch, m, n, r, x.data, x.off, x.ld, dy.data, dy.off, dy.ld,
+            proj.data, proj.off, proj.ld, out.data, out.off, out.ld, work.data, work.off);
         String context = kernels + " projectLinearGradient " + side + " batch=" + batch + " m=" + m + " n=" + n
             + " r=" + r + " ldx=" + x.ld + " lddy=" + dy.ld + " ldproj=" + proj.ld + " ldout=" + out.ld + " workOff="
             + work.off;
@@ -93,8 +93,8 @@ class ProjectLinearGradientTest {
         kernels.sgemm(true, false, m, n, batch, 1f, dy.data, dy.off, dy.ld, x.data, x.off, x.ld, 0f, g.data, g.off,
             g.ld);
         Matrix throughG = Matrix.filled(rows, cols, 0, 0, Float.NaN);
-        kernels.project(side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, throughG.data, throughG.off,
-            throughG.ld);
+        LowRankOps.project(kernels, side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, throughG.data,
+            throughG.off, throughG.ld);
         Tolerance.assertClose(context + " R through G", throughG, want, bound);
         double[] fused = new double[rows * cols], twice = new double[rows * cols];
         for (int c = 0; c < fused.length; c++) {
@@ -121,63 +121,63 @@ class ProjectLinearGradientTest {
     BadInput bad = BadInput.watching(x, dy, p, q, rl, rr, w, s);
     Class<IllegalArgumentException> iae = IllegalArgumentException.class;
     Class<IndexOutOfBoundsException> oob = IndexOutOfBoundsException.class;
-    bad.rejects(iae, () -> k.projectLinearGradient(null, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "side must not be null");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 0, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "batch=0", ">= 1");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, -8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "m=-8", ">= 1");
-    bad.rejects(iae, () -> k.projectLinearGradient(RIGHT, 4, 8, 0, 3, x, 0, 6, dy, 0, 8, q, 0, 6, rr, 0, 3, w, 0),
-        "n=0", ">= 1");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 7, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "r=7", "[1, min(m, n)=6]");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, null, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "x must not be null");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, null, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "dy must not be null");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, null, 0, 3, rl, 0, 6, w, 0),
-        "proj must not be null");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, null, 0, 6, w, 0),
-        "out must not be null");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, null, 0),
-        "work must not be null");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 5, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "ldx=5 < 6");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 7, p, 0, 3, rl, 0, 6, w, 0),
-        "lddy=7 < 8");
-    bad.rejects(iae, () -> k.projectLinearGradient(RIGHT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, q, 0, 3, rr, 0, 3, w, 0),
-        "ldproj=3 < 6", "side=RIGHT");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 0, w, 0),
-        "ldout=0 < 6");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, -1, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "xOff=-1");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, -1),
-        "workOff=-1");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 7, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "x.length >= 27", "x.length=24");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 1, 8, p, 0, 3, rl, 0, 6, w, 0),
-        "dy.length >= 33", "dy.length=32");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 2, 3, rl, 0, 6, w, 0),
-        "proj.length >= 26", "proj.length=24");
-    bad.rejects(oob, () -> k.projectLinearGradient(RIGHT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, q, 0, 6, rr, 0, 4, w, 0),
-        "out.length >= 31", "out.length=24");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, w, 1),
-        "work needs 12 floats from workOff=1", "work.length=12");
-    bad.rejects(oob, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, null, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "side must not be null");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 0, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "batch=0", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, -8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "m=-8", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, RIGHT, 4, 8, 0, 3, x, 0, 6, dy, 0, 8, q, 0, 6, rr, 0, 3,
+        w, 0), "n=0", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 7, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "r=7", "[1, min(m, n)=6]");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, null, 0, 6, dy, 0, 8, p, 0, 3, rl, 0,
+        6, w, 0), "x must not be null");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, null, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "dy must not be null");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, null, 0, 3, rl, 0,
+        6, w, 0), "proj must not be null");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, null, 0, 6,
+        w, 0), "out must not be null");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        null, 0), "work must not be null");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 5, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "ldx=5 < 6");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 7, p, 0, 3, rl, 0, 6,
+        w, 0), "lddy=7 < 8");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, RIGHT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, q, 0, 3, rr, 0, 3,
+        w, 0), "ldproj=3 < 6", "side=RIGHT");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 0,
+        w, 0), "ldout=0 < 6");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, -1, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "xOff=-1");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, -1), "workOff=-1");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 7, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "x.length >= 27", "x.length=24");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 1, 8, p, 0, 3, rl, 0, 6,
+        w, 0), "dy.length >= 33", "dy.length=32");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 2, 3, rl, 0, 6,
+        w, 0), "proj.length >= 26", "proj.length=24");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, RIGHT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, q, 0, 6, rr, 0, 4,
+        w, 0), "out.length >= 31", "out.length=24");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        w, 1), "work needs 12 floats from workOff=1", "work.length=12");
+    bad.rejects(oob, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
         new float[11], 0), "work needs 12 floats", "work.length=11");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, s, 0, 6, dy, 0, 8, p, 0, 3, s, 20, 6, w, 0),
-        "out [20, 38) overlaps x [0, 24)");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, s, 50, 8, p, 0, 3, s, 40, 6, w, 0),
-        "out [40, 58) overlaps dy [50, 82)");
-    bad.rejects(iae, () -> k.projectLinearGradient(RIGHT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, s, 0, 6, s, 10, 3, w, 0),
-        "out [10, 34) overlaps proj [0, 18)");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, s, 0, 6, s, 17),
-        "out [0, 18) overlaps work [17, 29)");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, s, 30, 6, dy, 0, 8, p, 0, 3, rl, 0, 6, s, 20),
-        "work [20, 32) overlaps x [30, 54)");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, s, 0, 8, p, 0, 3, rl, 0, 6, s, 31),
-        "work [31, 43) overlaps dy [0, 32)");
-    bad.rejects(iae, () -> k.projectLinearGradient(LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, s, 60, 3, rl, 0, 6, s, 50),
-        "work [50, 62) overlaps proj [60, 84)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, s, 0, 6, dy, 0, 8, p, 0, 3, s, 20, 6,
+        w, 0), "out [20, 38) overlaps x [0, 24)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, s, 50, 8, p, 0, 3, s, 40, 6,
+        w, 0), "out [40, 58) overlaps dy [50, 82)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, RIGHT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, s, 0, 6, s, 10, 3,
+        w, 0), "out [10, 34) overlaps proj [0, 18)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, p, 0, 3, s, 0, 6, s,
+        17), "out [0, 18) overlaps work [17, 29)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, s, 30, 6, dy, 0, 8, p, 0, 3, rl, 0, 6,
+        s, 20), "work [20, 32) overlaps x [30, 54)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, s, 0, 8, p, 0, 3, rl, 0, 6, s,
+        31), "work [31, 43) overlaps dy [0, 32)");
+    bad.rejects(iae, () -> LowRankOps.projectLinearGradient(k, LEFT, 4, 8, 6, 3, x, 0, 6, dy, 0, 8, s, 60, 3, rl, 0, 6,
+        s, 50), "work [50, 62) overlaps proj [60, 84)");
   }
 }

@@ -66,7 +66,8 @@ class ProjectTest {
         } else {
           SgemmTest.oracle(false, true, m, r, n, 1f, g, proj, 0f, out, want, bound);
         }
-        kernels.project(side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, out.data, out.off, out.ld);
+        LowRankOps.project(kernels, side, m, n, r, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, out.data, out.off,
+            out.ld);
         String context = kernels + " project " + side + " m=" + m + " n=" + n + " r=" + r + " ldproj=" + proj.ld
             + " ldg=" + g.ld + " ldout=" + out.ld;
         Tolerance.assertClose(context + " R", out, want, bound);
@@ -98,8 +99,8 @@ class ProjectTest {
         } else {
           SgemmTest.oracle(false, false, m, n, r, alpha, low, proj, 1f, w, want, bound);
         }
-        kernels.projectBackAccumulate(side, m, n, r, alpha, proj.data, proj.off, proj.ld, low.data, low.off, low.ld,
-            w.data, w.off, w.ld);
+        LowRankOps.projectBackAccumulate(kernels, side, m, n, r, alpha, proj.data, proj.off, proj.ld, low.data, low.off,
+            low.ld, w.data, w.off, w.ld);
         String context = kernels + " projectBackAccumulate " + side + " m=" + m + " n=" + n + " r=" + r + " alpha="
             + alpha + " ldproj=" + proj.ld + " ldlow=" + low.ld + " ldw=" + w.ld;
         Tolerance.assertClose(context + " W", w, want, bound);
@@ -123,33 +124,40 @@ class ProjectTest {
     BadInput bad = BadInput.watching(p, q, g, rl, rr, s);
     Class<IllegalArgumentException> iae = IllegalArgumentException.class;
     Class<IndexOutOfBoundsException> oob = IndexOutOfBoundsException.class;
-    bad.rejects(iae, () -> k.project(null, 8, 6, 3, p, 0, 3, g, 0, 6, rl, 0, 6), "side must not be null");
-    bad.rejects(iae, () -> k.project(LEFT, 0, 6, 3, p, 0, 3, g, 0, 6, rl, 0, 6), "m=0", ">= 1");
-    bad.rejects(iae, () -> k.project(RIGHT, 8, -6, 3, q, 0, 6, g, 0, 6, rr, 0, 3), "n=-6", ">= 1");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 0, p, 0, 3, g, 0, 6, rl, 0, 6), "r=0", "[1, min(m, n)=6]");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 7, p, 0, 3, g, 0, 6, rl, 0, 6), "r=7", "[1, min(m, n)=6]");
-    bad.rejects(iae, () -> k.project(RIGHT, 4, 6, 5, q, 0, 6, g, 0, 6, rr, 0, 3), "r=5", "[1, min(m, n)=4]");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 3, null, 0, 3, g, 0, 6, rl, 0, 6), "proj must not be null");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, null, 0, 6, rl, 0, 6), "g must not be null");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, g, 0, 6, null, 0, 6), "out must not be null");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 3, p, 0, 2, g, 0, 6, rl, 0, 6), "ldproj=2 < 3", "side=LEFT");
-    bad.rejects(iae, () -> k.project(RIGHT, 8, 6, 3, q, 0, 5, g, 0, 6, rr, 0, 3), "ldproj=5 < 6", "side=RIGHT");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, g, 0, 5, rl, 0, 6), "ldg=5 < 6");
-    bad.rejects(iae, () -> k.project(RIGHT, 8, 6, 3, q, 0, 6, g, 0, 6, rr, 0, 2), "ldout=2 < 3");
-    bad.rejects(oob, () -> k.project(LEFT, 8, 6, 3, p, -1, 3, g, 0, 6, rl, 0, 6), "projOff=-1");
-    bad.rejects(oob, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, g, -1, 6, rl, 0, 6), "gOff=-1");
-    bad.rejects(oob, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, g, 0, 6, rl, -1, 6), "outOff=-1");
-    bad.rejects(oob, () -> k.project(LEFT, 8, 6, 3, p, 1, 3, g, 0, 6, rl, 0, 6), "proj.length >= 25",
+    bad.rejects(iae, () -> LowRankOps.project(k, null, 8, 6, 3, p, 0, 3, g, 0, 6, rl, 0, 6), "side must not be null");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 0, 6, 3, p, 0, 3, g, 0, 6, rl, 0, 6), "m=0", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.project(k, RIGHT, 8, -6, 3, q, 0, 6, g, 0, 6, rr, 0, 3), "n=-6", ">= 1");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 0, p, 0, 3, g, 0, 6, rl, 0, 6), "r=0", "[1, min(m, n)=6]");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 7, p, 0, 3, g, 0, 6, rl, 0, 6), "r=7", "[1, min(m, n)=6]");
+    bad.rejects(iae, () -> LowRankOps.project(k, RIGHT, 4, 6, 5, q, 0, 6, g, 0, 6, rr, 0, 3), "r=5",
+        "[1, min(m, n)=4]");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 3, null, 0, 3, g, 0, 6, rl, 0, 6),
+        "proj must not be null");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, null, 0, 6, rl, 0, 6), "g must not be null");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, g, 0, 6, null, 0, 6), "out must not be null");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 2, g, 0, 6, rl, 0, 6), "ldproj=2 < 3",
+        "side=LEFT");
+    bad.rejects(iae, () -> LowRankOps.project(k, RIGHT, 8, 6, 3, q, 0, 5, g, 0, 6, rr, 0, 3), "ldproj=5 < 6",
+        "side=RIGHT");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, g, 0, 5, rl, 0, 6), "ldg=5 < 6");
+    bad.rejects(iae, () -> LowRankOps.project(k, RIGHT, 8, 6, 3, q, 0, 6, g, 0, 6, rr, 0, 2), "ldout=2 < 3");
+    bad.rejects(oob, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, -1, 3, g, 0, 6, rl, 0, 6), "projOff=-1");
+    bad.rejects(oob, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, g, -1, 6, rl, 0, 6), "gOff=-1");
+    bad.rejects(oob, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, g, 0, 6, rl, -1, 6), "outOff=-1");
+    bad.rejects(oob, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 1, 3, g, 0, 6, rl, 0, 6), "proj.length >= 25",
         "proj.length=24");
-    bad.rejects(oob, () -> k.project(RIGHT, 8, 6, 3, q, 0, 7, g, 0, 6, rr, 0, 3), "proj.length >= 20",
+    bad.rejects(oob, () -> LowRankOps.project(k, RIGHT, 8, 6, 3, q, 0, 7, g, 0, 6, rr, 0, 3), "proj.length >= 20",
         "proj.length=18");
-    bad.rejects(oob, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, g, 0, 7, rl, 0, 6), "g.length >= 55", "g.length=48");
-    bad.rejects(oob, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, g, 0, 6, rl, 1, 6), "out.length >= 19",
+    bad.rejects(oob, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, g, 0, 7, rl, 0, 6), "g.length >= 55",
+        "g.length=48");
+    bad.rejects(oob, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, g, 0, 6, rl, 1, 6), "out.length >= 19",
         "out.length=18");
-    bad.rejects(oob, () -> k.project(RIGHT, 8, 6, 3, q, 0, 6, g, 0, 6, rr, 0, 4), "out.length >= 31",
+    bad.rejects(oob, () -> LowRankOps.project(k, RIGHT, 8, 6, 3, q, 0, 6, g, 0, 6, rr, 0, 4), "out.length >= 31",
         "out.length=24");
-    bad.rejects(iae, () -> k.project(LEFT, 8, 6, 3, p, 0, 3, s, 0, 6, s, 40, 6), "out [40, 58) overlaps g [0, 48)");
-    bad.rejects(iae, () -> k.project(RIGHT, 8, 6, 3, s, 0, 6, g, 0, 6, s, 17, 3), "out [17, 41) overlaps proj [0, 18)");
+    bad.rejects(iae, () -> LowRankOps.project(k, LEFT, 8, 6, 3, p, 0, 3, s, 0, 6, s, 40, 6),
+        "out [40, 58) overlaps g [0, 48)");
+    bad.rejects(iae, () -> LowRankOps.project(k, RIGHT, 8, 6, 3, s, 0, 6, g, 0, 6, s, 17, 3),
+        "out [17, 41) overlaps proj [0, 18)");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -162,40 +170,47 @@ class ProjectTest {
     BadInput bad = BadInput.watching(p, q, w, nl, nr, s);
     Class<IllegalArgumentException> iae = IllegalArgumentException.class;
     Class<IndexOutOfBoundsException> oob = IndexOutOfBoundsException.class;
-    bad.rejects(iae, () -> k.projectBackAccumulate(null, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, null, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 6),
         "side must not be null");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, -8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 6), "m=-8",
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, -8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 6), "m=-8",
         ">= 1");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 0, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 6), "n=0", ">= 1");
-    bad.rejects(iae, () -> k.projectBackAccumulate(RIGHT, 8, 6, 9, -1f, q, 0, 6, nr, 0, 3, w, 0, 6), "r=9",
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 0, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 6), "n=0",
+        ">= 1");
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, RIGHT, 8, 6, 9, -1f, q, 0, 6, nr, 0, 3, w, 0, 6), "r=9",
         "[1, min(m, n)=6]");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, Float.NaN, p, 0, 3, nl, 0, 6, w, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, Float.NaN, p, 0, 3, nl, 0, 6, w, 0, 6),
         "alpha=NaN", "finite");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, Float.NEGATIVE_INFINITY, p, 0, 3, nl, 0, 6, w, 0,
-        6), "alpha=-Infinity", "finite");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, null, 0, 3, nl, 0, 6, w, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, Float.NEGATIVE_INFINITY, p, 0, 3, nl, 0,
+        6, w, 0, 6), "alpha=-Infinity", "finite");
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, null, 0, 3, nl, 0, 6, w, 0, 6),
         "proj must not be null");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, null, 0, 6, w, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, null, 0, 6, w, 0, 6),
         "low must not be null");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, null, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, null, 0, 6),
         "w must not be null");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 1, nl, 0, 6, w, 0, 6), "ldproj=1 < 3");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 5, w, 0, 6), "ldlow=5 < 6");
-    bad.rejects(iae, () -> k.projectBackAccumulate(RIGHT, 8, 6, 3, -1f, q, 0, 6, nr, 0, 2, w, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 1, nl, 0, 6, w, 0, 6),
+        "ldproj=1 < 3");
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 5, w, 0, 6),
+        "ldlow=5 < 6");
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, RIGHT, 8, 6, 3, -1f, q, 0, 6, nr, 0, 2, w, 0, 6),
         "ldlow=2 < 3");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 4), "ldw=4 < 6");
-    bad.rejects(oob, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, -5, 3, nl, 0, 6, w, 0, 6), "projOff=-5");
-    bad.rejects(oob, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, nl, -1, 6, w, 0, 6), "lowOff=-1");
-    bad.rejects(oob, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, -1, 6), "wOff=-1");
-    bad.rejects(oob, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 4, nl, 0, 6, w, 0, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, 0, 4),
+        "ldw=4 < 6");
+    bad.rejects(oob, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, -5, 3, nl, 0, 6, w, 0, 6),
+        "projOff=-5");
+    bad.rejects(oob, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, nl, -1, 6, w, 0, 6),
+        "lowOff=-1");
+    bad.rejects(oob, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 0, 6, w, -1, 6),
+        "wOff=-1");
+    bad.rejects(oob, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 4, nl, 0, 6, w, 0, 6),
         "proj.length >= 31", "proj.length=24");
-    bad.rejects(oob, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 2, 6, w, 0, 6),
+    bad.rejects(oob, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, nl, 2, 6, w, 0, 6),
         "low.length >= 20", "low.length=18");
-    bad.rejects(oob, () -> k.projectBackAccumulate(RIGHT, 8, 6, 3, -1f, q, 0, 6, nr, 0, 3, w, 1, 6),
+    bad.rejects(oob, () -> LowRankOps.projectBackAccumulate(k, RIGHT, 8, 6, 3, -1f, q, 0, 6, nr, 0, 3, w, 1, 6),
         "w.length >= 49", "w.length=48");
-    bad.rejects(iae, () -> k.projectBackAccumulate(LEFT, 8, 6, 3, -1f, p, 0, 3, s, 0, 6, s, 10, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, LEFT, 8, 6, 3, -1f, p, 0, 3, s, 0, 6, s, 10, 6),
         "w [10, 58) overlaps low [0, 18)");
-    bad.rejects(iae, () -> k.projectBackAccumulate(RIGHT, 8, 6, 3, -1f, s, 60, 6, nr, 0, 3, s, 20, 6),
+    bad.rejects(iae, () -> LowRankOps.projectBackAccumulate(k, RIGHT, 8, 6, 3, -1f, s, 60, 6, nr, 0, 3, s, 20, 6),
         "w [20, 68) overlaps proj [60, 78)");
   }
 }

@@ -137,9 +137,9 @@ class TopSubspaceTest {
       for (ProjectionSide side : ProjectionSide.values()) {
         Matrix gBefore = known.g.copy();
         Matrix out = output(rnd, side, m, n, r);
-        Matrix work = Matrix.filled(1, kernels.topSubspaceExactWorkspace(side, m, n, r), rnd.nextInt(3), 0, 7f);
-        kernels.topSubspaceExact(side, m, n, r, known.g.data, known.g.off, known.g.ld, out.data, out.off, out.ld,
-            work.data, work.off);
+        Matrix work = Matrix.filled(1, LowRankOps.topSubspaceExactWorkspace(side, m, n, r), rnd.nextInt(3), 0, 7f);
+        LowRankOps.topSubspaceExact(kernels, side, m, n, r, known.g.data, known.g.off, known.g.ld, out.data, out.off,
+            out.ld, work.data, work.off);
         String context = kernels + " exact " + side + " " + m + "x" + n + " r=" + r + " ldg=" + known.g.ld
             + " ldout=" + out.ld;
         out.assertCanariesIntact(context + " out");
@@ -163,9 +163,9 @@ class TopSubspaceTest {
       for (ProjectionSide side : ProjectionSide.values()) {
         Matrix gBefore = known.g.copy();
         Matrix out = output(rnd, side, m, n, r);
-        Matrix work = Matrix.filled(1, kernels.topSubspaceRandomizedWorkspace(side, m, n, r, OVERSAMPLE),
+        Matrix work = Matrix.filled(1, LowRankOps.topSubspaceRandomizedWorkspace(side, m, n, r, OVERSAMPLE),
             rnd.nextInt(3), 0, 7f);
-        kernels.topSubspaceRandomized(side, m, n, r, OVERSAMPLE, POWER_ITERATIONS, 1234L, known.g.data,
+        LowRankOps.topSubspaceRandomized(kernels, side, m, n, r, OVERSAMPLE, POWER_ITERATIONS, 1234L, known.g.data,
             known.g.off, known.g.ld, out.data, out.off, out.ld, work.data, work.off);
         String context = kernels + " randomized " + side + " " + m + "x" + n + " r=" + r;
         out.assertCanariesIntact(context + " out");
@@ -184,16 +184,16 @@ class TopSubspaceTest {
     int m = 70, n = 45, r = 5;
     Known known = new Known(rnd, m, n, evenlySpaced(Math.min(m, n)));
     for (ProjectionSide side : ProjectionSide.values()) {
-      int need = kernels.topSubspaceRandomizedWorkspace(side, m, n, r, 4);
+      int need = LowRankOps.topSubspaceRandomizedWorkspace(side, m, n, r, 4);
       Matrix first = output(rnd, side, m, n, r);
       Matrix second = output(rnd, side, m, n, r);
       float[] work = new float[need];
-      kernels.topSubspaceRandomized(side, m, n, r, 4, 1, 99L, known.g.data, known.g.off, known.g.ld, first.data,
-          first.off, first.ld, work, 0);
+      LowRankOps.topSubspaceRandomized(kernels, side, m, n, r, 4, 1, 99L, known.g.data, known.g.off, known.g.ld,
+          first.data, first.off, first.ld, work, 0);
       // A workspace full of other values must not change the result: everything is written before it is read.
       Arrays.fill(work, Float.NaN);
-      kernels.topSubspaceRandomized(side, m, n, r, 4, 1, 99L, known.g.data, known.g.off, known.g.ld, second.data,
-          second.off, second.ld, work, 0);
+      LowRankOps.topSubspaceRandomized(kernels, side, m, n, r, 4, 1, 99L, known.g.data, known.g.off, known.g.ld,
+          second.data, second.off, second.ld, work, 0);
       for (int i = 0; i < first.rows; i++) {
         for (int j = 0; j < first.cols; j++) {
           assertEquals(Float.floatToRawIntBits(first.get(i, j)), Float.floatToRawIntBits(second.get(i, j)),
@@ -222,12 +222,13 @@ class TopSubspaceTest {
             String context = kernels + (mode == 0 ? " exact " : " randomized ") + side + " " + m + "x" + n + " r="
                 + r + (g == zero ? " G=0" : " rank " + rank);
             if (mode == 0) {
-              float[] work = new float[kernels.topSubspaceExactWorkspace(side, m, n, r)];
-              kernels.topSubspaceExact(side, m, n, r, g.data, g.off, g.ld, out.data, out.off, out.ld, work, 0);
+              float[] work = new float[LowRankOps.topSubspaceExactWorkspace(side, m, n, r)];
+              LowRankOps.topSubspaceExact(kernels, side, m, n, r, g.data, g.off, g.ld, out.data, out.off, out.ld, work,
+                  0);
             } else {
-              float[] work = new float[kernels.topSubspaceRandomizedWorkspace(side, m, n, r, 3)];
-              kernels.topSubspaceRandomized(side, m, n, r, 3, 1, 5L, g.data, g.off, g.ld, out.data, out.off, out.ld,
-                  work, 0);
+              float[] work = new float[LowRankOps.topSubspaceRandomizedWorkspace(side, m, n, r, 3)];
+              LowRankOps.topSubspaceRandomized(kernels, side, m, n, r, 3, 1, 5L, g.data, g.off, g.ld, out.data, out.off,
+                  out.ld, work, 0);
             }
             out.assertCanariesIntact(context);
             int len = side == ProjectionSide.LEFT ? m : n;
@@ -260,8 +261,8 @@ class TopSubspaceTest {
     ProjectionSide left = ProjectionSide.LEFT;
     Matrix g = Matrix.random(rnd, m, n, 0, 0);
     float[] out = new float[m * r];
-    int exactNeed = kernels.topSubspaceExactWorkspace(left, m, n, r);
-    int randNeed = kernels.topSubspaceRandomizedWorkspace(left, m, n, r, 2);
+    int exactNeed = LowRankOps.topSubspaceExactWorkspace(left, m, n, r);
+    int randNeed = LowRankOps.topSubspaceRandomizedWorkspace(left, m, n, r, 2);
     float[] work = new float[Math.max(exactNeed, randNeed)];
     // One array holding G, then P, then the workspace, to provoke overlaps.
     float[] shared = new float[m * n + m * r + work.length];
@@ -271,40 +272,42 @@ class TopSubspaceTest {
 
     List<Object[]> cases = new ArrayList<>();
     cases.add(expect(IllegalArgumentException.class, "r=5 must be in [1, min(m, n)=4]",
-        () -> kernels.topSubspaceExact(left, m, n, 5, g.data, 0, n, new float[m * 5], 0, 5, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, 5, g.data, 0, n, new float[m * 5], 0, 5, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "r=0",
-        () -> kernels.topSubspaceExact(left, m, n, 0, g.data, 0, n, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, 0, g.data, 0, n, out, 0, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "m=0 must be >= 1",
-        () -> kernels.topSubspaceExact(left, 0, n, r, g.data, 0, n, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, 0, n, r, g.data, 0, n, out, 0, r, work, 0)));
     cases.add(expect(IndexOutOfBoundsException.class, "gOff=-1",
-        () -> kernels.topSubspaceRandomized(left, m, n, r, 2, 1, 1L, g.data, -1, n, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceRandomized(kernels, left, m, n, r, 2, 1, 1L, g.data, -1, n, out, 0, r, work, 0)));
     cases.add(expect(IndexOutOfBoundsException.class, "out.length=12",
-        () -> kernels.topSubspaceExact(left, m, n, r, g.data, 0, n, out, 1, r, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, r, g.data, 0, n, out, 1, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "side must not be null",
-        () -> kernels.topSubspaceExact(null, m, n, r, g.data, 0, n, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, null, m, n, r, g.data, 0, n, out, 0, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "ldg=3 < 4",
-        () -> kernels.topSubspaceExact(left, m, n, r, g.data, 0, 3, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, r, g.data, 0, 3, out, 0, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "ldout=1 < 2",
-        () -> kernels.topSubspaceExact(left, m, n, r, g.data, 0, n, out, 0, 1, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, r, g.data, 0, n, out, 0, 1, work, 0)));
     cases.add(expect(IndexOutOfBoundsException.class, "work needs " + exactNeed + " floats",
-        () -> kernels.topSubspaceExact(left, m, n, r, g.data, 0, n, out, 0, r, new float[exactNeed - 1], 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, r, g.data, 0, n, out, 0, r, new float[exactNeed - 1],
+            0)));
     cases.add(expect(IndexOutOfBoundsException.class, "work needs " + randNeed + " floats",
-        () -> kernels.topSubspaceRandomized(left, m, n, r, 2, 1, 1L, g.data, 0, n, out, 0, r,
+        () -> LowRankOps.topSubspaceRandomized(kernels, left, m, n, r, 2, 1, 1L, g.data, 0, n, out, 0, r,
             new float[randNeed - 1], 0)));
     cases.add(expect(IllegalArgumentException.class, "r=7 must be in [1, min(m, n)=4]",
-        () -> kernels.topSubspaceRandomized(left, m, n, 7, 2, 1, 1L, g.data, 0, n, new float[m * 7], 0, 7, work,
-            0)));
+        () -> LowRankOps.topSubspaceRandomized(kernels, left, m, n, 7, 2, 1, 1L, g.data, 0, n, new float[m * 7], 0, 7,
+            work, 0)));
     cases.add(expect(IllegalArgumentException.class, "oversample=-1",
-        () -> kernels.topSubspaceRandomized(left, m, n, r, -1, 1, 1L, g.data, 0, n, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceRandomized(kernels, left, m, n, r, -1, 1, 1L, g.data, 0, n, out, 0, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "powerIterations=-1",
-        () -> kernels.topSubspaceRandomized(left, m, n, r, 2, -1, 1L, g.data, 0, n, out, 0, r, work, 0)));
+        () -> LowRankOps.topSubspaceRandomized(kernels, left, m, n, r, 2, -1, 1L, g.data, 0, n, out, 0, r, work, 0)));
     int pOff = m * n, wOff = m * n + m * r;
     cases.add(expect(IllegalArgumentException.class, "overlaps g [",
-        () -> kernels.topSubspaceExact(left, m, n, r, shared, 0, n, shared, pOff - 1, r, work, 0)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, r, shared, 0, n, shared, pOff - 1, r, work, 0)));
     cases.add(expect(IllegalArgumentException.class, "overlaps work",
-        () -> kernels.topSubspaceExact(left, m, n, r, shared, 0, n, shared, pOff, r, shared, wOff - 1)));
+        () -> LowRankOps.topSubspaceExact(kernels, left, m, n, r, shared, 0, n, shared, pOff, r, shared, wOff - 1)));
     cases.add(expect(IllegalArgumentException.class, "work [" + (pOff - 1),
-        () -> kernels.topSubspaceRandomized(left, m, n, r, 2, 1, 1L, shared, 1, n, out, 0, r, shared, pOff - 1)));
+        () -> LowRankOps.topSubspaceRandomized(kernels, left, m, n, r, 2, 1, 1L, shared, 1, n, out, 0, r, shared,
+            pOff - 1)));
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")
       Class<? extends Throwable> type = (Class<? extends Throwable>) c[0];

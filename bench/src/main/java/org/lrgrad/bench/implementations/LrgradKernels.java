@@ -12,15 +12,28 @@ public final class LrgradKernels {
    */
   public static final String THREADS_PROPERTY = "lrgrad.threads";
 
+  /**
+   * The property with which lrgrad's Vector API kernels choose their one width per JVM, once: {@value #NARROW}
+   * runs in a JVM where it says 128, which {@link #open} sets in the benchmark's fork.
+   */
+  public static final String VECTOR_BITS_PROPERTY = "lrgrad.vector.bits";
+
+  /** The Vector API kernels at 128 bits. */
+  static final String NARROW = "vector-128";
+
   private LrgradKernels() {}
 
   /**
-   * Sets {@value #THREADS_PROPERTY} (or checks that it already says {@code threads}), then returns the kernels.
+   * Sets {@value #THREADS_PROPERTY} (or checks that it already says {@code threads}), and for {@value #NARROW}
+   * {@value #VECTOR_BITS_PROPERTY}, then returns the kernels.
    *
    * @throws IllegalArgumentException when no kernels have this name
    */
   public static Kernels open(String name, int threads) throws UnavailableException {
     configureThreads(threads);
+    if (name.equals(NARROW)) {
+      configureNarrowWidth();
+    }
     KernelProvider.Candidate candidate = candidate(name);
     if (!candidate.isAvailable()) {
       throw new UnavailableException(candidate.unavailableReason());
@@ -36,6 +49,38 @@ public final class LrgradKernels {
     }
     throw new IllegalArgumentException("unknown implementation '" + name + "'; known: " + KernelProvider.candidates()
         + " and the peers " + SgemmImplementations.peerNames());
+  }
+
+  /**
+   * Why {@code name} cannot run in a fork of this JVM, or null when it can: {@value #NARROW} can wherever
+   * {@code vector} can, since its fork sets the width.
+   */
+  static String forkUnavailableReason(String name) {
+    KernelProvider.Candidate candidate = candidate(name);
+    if (candidate.isAvailable()) {
+      return null;
+    }
+    if (name.equals(NARROW) && System.getProperty(VECTOR_BITS_PROPERTY) == null) {
+      KernelProvider.Candidate vector = candidate("vector");
+      return vector.isAvailable() ? null : vector.unavailableReason();
+    }
+    return candidate.unavailableReason();
+  }
+
+  /** Whether {@code name} runs only in a JVM of its own: {@value #NARROW} where this JVM runs another width. */
+  public static boolean needsOwnJvm(String name) {
+    return name.equals(NARROW) && !candidate(name).isAvailable() && forkUnavailableReason(name) == null;
+  }
+
+  /** Call before anything asks {@link KernelProvider} for kernels, as {@link #configureThreads}. */
+  private static void configureNarrowWidth() throws UnavailableException {
+    String current = System.getProperty(VECTOR_BITS_PROPERTY);
+    if (current == null) {
+      System.setProperty(VECTOR_BITS_PROPERTY, "128");
+    } else if (!current.equals("128")) {
+      throw new UnavailableException("this JVM's Vector API kernels run with -D" + VECTOR_BITS_PROPERTY + "="
+          + current + ", not 128: they read it once, so " + NARROW + " needs its own JVM (a JMH fork)");
+    }
   }
 
   static void requireThreads(int threads) {

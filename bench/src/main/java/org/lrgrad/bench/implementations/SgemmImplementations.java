@@ -62,8 +62,7 @@ public final class SgemmImplementations {
         case EjmlSgemm.NAME -> EjmlSgemm.open(1);
         case NetlibSgemm.NAME -> NetlibSgemm.open(threads);
         default -> {
-          KernelProvider.Candidate candidate = LrgradKernels.candidate(name);
-          return candidate.isAvailable() ? null : candidate.unavailableReason();
+          return LrgradKernels.forkUnavailableReason(name);
         }
       }
       return null;

@@ -208,8 +208,11 @@ public final class BenchmarkRunner {
   }
 
   private static ChainedOptionsBuilder options(Profile profile, Job job, VerboseMode verbosity) {
-    // An unforked job shares this one-thread JVM; any other thread count needs a JVM of its own.
-    int forks = profile.forks == 0 && job.threads() != 1 ? 1 : profile.forks;
+    // An unforked job shares this one-thread JVM; any other thread count, or a vector width other than this JVM's
+    // (vector-128), needs a JVM of its own.
+    boolean ownJvm = job.threads() != 1
+        || job.params().getOrDefault("implementation", List.of()).stream().anyMatch(LrgradKernels::needsOwnJvm);
+    int forks = profile.forks == 0 && ownJvm ? 1 : profile.forks;
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include("^" + Pattern.quote(job.className()) + "\\.")
         .forks(forks)

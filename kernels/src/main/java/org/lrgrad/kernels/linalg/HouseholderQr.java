@@ -1,7 +1,5 @@
 package org.lrgrad.kernels.linalg;
 
-import org.lrgrad.kernels.Checks;
-
 /**
  * Householder QR of a row-major m×r matrix (m ≥ r), in place, with every reflector chosen so that R's diagonal is
  * non-negative (LAPACK's {@code slarfgp} convention). {@link #orthonormalize} then replaces A by the explicit Q, which
@@ -10,7 +8,7 @@ import org.lrgrad.kernels.Checks;
  *
  * <p>The updates run along rows (A is row-major, so a row is contiguous and the JIT can vectorize the inner loops);
  * column norms, which decide each reflector, are summed in double. Scratch lives in the caller's workspace: no
- * allocation per call. Arguments are not checked here: {@link org.lrgrad.kernels.Kernels#orthonormalize} checks them.
+ * allocation per call. Arguments are not checked here: {@code org.lrgrad.kernels.LowRankOps} checks them.
  */
 public final class HouseholderQr {
   /**
@@ -22,14 +20,10 @@ public final class HouseholderQr {
   private HouseholderQr() {}
 
   /**
-   * Floats of workspace for an m×r matrix: 2·r (the reflector scalars τ, and one row of partial products
+   * Floats of workspace for an m×r matrix, whatever m: 2·r (the reflector scalars τ, and one row of partial products
    * w = vᵀ·A for the row-oriented updates).
    */
-  public static int workspace(int m, int r) {
-    Checks.positive("r", r);
-    if (m < r) {
-      throw new IllegalArgumentException("m=" + m + " must be >= r=" + r + " to orthonormalize r columns");
-    }
+  public static int workspace(int r) {
     return Math.multiplyExact(2, r);
   }
 

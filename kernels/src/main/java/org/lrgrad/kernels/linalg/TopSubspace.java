@@ -1,32 +1,27 @@
 package org.lrgrad.kernels.linalg;
 
 import java.util.Arrays;
-import org.lrgrad.kernels.Checks;
-import org.lrgrad.kernels.Kernels;
-import org.lrgrad.kernels.ProjectionSide;
-import org.lrgrad.kernels.SeededRandom;
 
 /**
- * Top-r singular subspaces of an m×n matrix G: exact (one-sided Jacobi SVD) and randomized (Halko, Martinsson &amp;
- * Tropp's range finder with power iterations).
+ * Top-r singular subspaces of an m×n matrix G: the exact one (one-sided Jacobi SVD), and the pieces of the
+ * randomized range finder that are not matrix products (the products are the caller's sgemm).
  *
- * <p>Both reduce the request to one problem: the top-r <em>right</em> singular vectors of H (a×b), where H = G for
- * {@link ProjectionSide#RIGHT} (a = m, b = n) and H = Gᵀ for {@link ProjectionSide#LEFT} (a = n, b = m), since the
- * left singular vectors of G are the right ones of Gᵀ. Right singular vectors come out of one-sided Jacobi directly
- * as the normalized rows of X once its rows are mutually orthogonal (X = J·Y with J orthogonal and Y's rows
- * orthogonal is an SVD of X), so no rotation is ever accumulated and no left vectors are formed. When H has at least
- * as many rows as columns it is first reduced to its triangular factor R (H = Q_H·R has the same right singular
- * vectors as R, and Q_H is never needed); Jacobi on R's rows (the columns of Rᵀ) also converges in fewer sweeps
- * than on H (measured on 256×256: 9 sweeps instead of 16 for a decaying spectrum, 10 instead of 11 for a Gaussian
- * matrix), which is why a square H is reduced too.
+ * <p>Every request is reduced to one problem: the top-r <em>right</em> singular vectors of H (a×b), where H = G for
+ * Q (r×n, a = m, b = n) and H = Gᵀ for P (m×r, a = n, b = m), since the left singular vectors of G are the right ones
+ * of Gᵀ. Right singular vectors come out of one-sided Jacobi directly as the normalized rows of X once its rows are
+ * mutually orthogonal (X = J·Y with J orthogonal and Y's rows orthogonal is an SVD of X), so no rotation is ever
+ * accumulated and no left vectors are formed. When H has at least as many rows as columns it is first reduced to its
+ * triangular factor R (H = Q_H·R has the same right singular vectors as R, and Q_H is never needed); Jacobi on R's
+ * rows (the columns of Rᵀ) also converges in fewer sweeps than on H (measured on 256×256: 9 sweeps instead of 16 for
+ * a decaying spectrum, 10 instead of 11 for a Gaussian matrix), which is why a square H is reduced too.
  *
  * <p>Signs: in every vector the entry of largest magnitude (the first one on a tie) is made positive
- * (docs/method.md §2, scikit-learn's {@code svd_flip}). Vectors of singular value 0 (G rank-deficient) are any
- * orthonormal completion, chosen deterministically, so the output always has orthonormal columns (P) or rows (Q).
+ * (scikit-learn's {@code svd_flip}). Vectors of singular value 0 (G rank-deficient) are any orthonormal completion,
+ * chosen deterministically, so the output always has orthonormal columns (P) or rows (Q).
  *
  * <p>All scratch is the caller's workspace ({@link #exactWorkspace}, {@link #randomizedWorkspace}); no object is made
- * per call (the probes come from {@link SeededRandom#fillGaussian(long, float[], int, int, float)}). Arguments are checked by
- * {@link Kernels#topSubspaceExact} and {@link Kernels#topSubspaceRandomized}.
+ * per call. Nothing here checks an argument: the checked entry points are {@code org.lrgrad.kernels.LowRankOps}'s,
+ * which depend on this class and not the other way round.
  */
 public final class TopSubspace {
   private static final double FLOAT_EPS = 0x1p-24;
@@ -43,38 +38,31 @@ public final class TopSubspace {
   private TopSubspace() {}
 
   /**
-   * Floats of workspace for {@link #exact}: m·n + 2·min(m, n), whatever the side and r. H (G or Gᵀ) is copied
-   * (m·n), and 2·min(m, n) floats hold the QR's scalars and then Jacobi's squared row norms (as double-precision
-   * hi + lo float pairs).
+   * Floats of workspace for {@link #exact} on an m×n matrix: m·n + 2·min(m, n), whatever the side and r. H (G or Gᵀ)
+   * is copied (m·n), and 2·min(m, n) floats hold the QR's scalars and then Jacobi's squared row norms (as
+   * double-precision hi + lo float pairs).
    */
-  public static int exactWorkspace(ProjectionSide side, int m, int n, int r) {
-    Checks.lowRankShape(side, m, n, r);
+  public static int exactWorkspace(int m, int n) {
     return Math.addExact(Math.multiplyExact(m, n), 2 * Math.min(m, n));
   }
 
   /**
-   * Floats of workspace for {@link #randomized}: (m + n + 2)·l with l = min(r + oversample, min(m, n)) probes: the
-   * probes Ω and then H·Y (max(m, n) or min(m, n) rows of l), the range basis Y (the other dimension × l), and 2·l
-   * floats of QR and Jacobi scratch.
+   * Floats of workspace for a randomized range finder with l probes on an m×n matrix: (m + n + 2)·l: the probes Ω
+   * and then H·Y (the rows of H × l), the range basis Y (its columns × l), and 2·l floats of QR and Jacobi scratch
+   * ({@link #topRightVectors} on H·Y).
    */
-  public static int randomizedWorkspace(ProjectionSide side, int m, int n, int r, int oversample) {
-    Checks.lowRankShape(side, m, n, r);
-    Checks.nonNegative("oversample", oversample);
-    int l = probes(m, n, r, oversample);
-    return Math.multiplyExact(Math.addExact(Math.addExact(m, n), 2), l);
-  }
-
-  private static int probes(int m, int n, int r, int oversample) {
-    return (int) Math.min((long) r + oversample, Math.min(m, n));
+  public static int randomizedWorkspace(int m, int n, int probes) {
+    return Math.multiplyExact(Math.addExact(Math.addExact(m, n), 2), probes);
   }
 
   /**
-   * The top-r singular subspace of G by an exact SVD; see {@link Kernels#topSubspaceExact}. The work is a QR and
-   * Jacobi rotations, both vector-level: there is no matrix product here for {@code kernels} to speed up.
+   * The top-r singular subspace of G (m×n) by an exact SVD: with {@code left}, P (m×r) whose columns are the left
+   * singular vectors, otherwise Q (r×n) whose rows are the right ones, signed by {@link #fixSigns}. Uses
+   * {@link #exactWorkspace} floats at {@code workOff}. The work is a QR and Jacobi rotations, both vector-level:
+   * there is no matrix product here for a faster sgemm to speed up.
    */
-  public static void exact(Kernels kernels, ProjectionSide side, int m, int n, int r, float[] g, int gOff, int ldg,
-      float[] out, int outOff, int ldout, float[] work, int workOff) {
-    boolean left = side == ProjectionSide.LEFT;
+  public static void exact(boolean left, int m, int n, int r, float[] g, int gOff, int ldg, float[] out, int outOff,
+      int ldout, float[] work, int workOff) {
     int a = left ? n : m, b = left ? m : n;
     int hOff = workOff, scratchOff = workOff + a * b;
     if (left) {
@@ -97,37 +85,7 @@ public final class TopSubspace {
         System.arraycopy(work, hOff + t * n, out, outOff + t * ldout, n);
       }
     }
-    fixSigns(side, m, n, r, out, outOff, ldout);
-  }
-
-  /** The top-r singular subspace of G by a seeded range finder; see {@link Kernels#topSubspaceRandomized}. */
-  public static void randomized(Kernels kernels, ProjectionSide side, int m, int n, int r, int oversample,
-      int powerIterations, long seed, float[] g, int gOff, int ldg, float[] out, int outOff, int ldout,
-      float[] work, int workOff) {
-    boolean left = side == ProjectionSide.LEFT;
-    int a = left ? n : m, b = left ? m : n;
-    int l = probes(m, n, r, oversample);
-    // zOff: Ω (a×l), then H·Y (a×l); yOff: Y (b×l), the basis of the range of Hᵀ; the last 2·l floats: scratch.
-    int zOff = workOff, yOff = zOff + a * l, scratchOff = yOff + b * l;
-    SeededRandom.fillGaussian(seed, work, zOff, a * l, 1f);
-    // H = G (RIGHT) or Gᵀ (LEFT), through sgemm's transpose flags: Y = Hᵀ·Z and Z = H·Y.
-    kernels.sgemm(!left, false, b, l, a, 1f, g, gOff, ldg, work, zOff, l, 0f, work, yOff, l);
-    HouseholderQr.orthonormalize(b, l, work, yOff, l, work, scratchOff);
-    for (int it = 0; it < powerIterations; it++) {
-      kernels.sgemm(left, false, a, l, b, 1f, g, gOff, ldg, work, yOff, l, 0f, work, zOff, l);
-      HouseholderQr.orthonormalize(a, l, work, zOff, l, work, scratchOff);
-      kernels.sgemm(!left, false, b, l, a, 1f, g, gOff, ldg, work, zOff, l, 0f, work, yOff, l);
-      HouseholderQr.orthonormalize(b, l, work, yOff, l, work, scratchOff);
-    }
-    // H ≈ (H·Y)·Yᵀ, so the top right singular vectors of H are Y·w for the top right vectors w of C = H·Y (a×l).
-    kernels.sgemm(left, false, a, l, b, 1f, g, gOff, ldg, work, yOff, l, 0f, work, zOff, l);
-    topRightVectors(a, l, r, work, zOff, work, scratchOff);
-    if (left) {
-      kernels.sgemm(false, true, m, r, l, 1f, work, yOff, l, work, zOff, l, 0f, out, outOff, ldout);
-    } else {
-      kernels.sgemm(false, true, r, n, l, 1f, work, zOff, l, work, yOff, l, 0f, out, outOff, ldout);
-    }
-    fixSigns(side, m, n, r, out, outOff, ldout);
+    fixSigns(left, m, n, r, out, outOff, ldout);
   }
 
   /** work[hOff + j·m + i] = G[i][j]: Gᵀ (n×m, packed), in tiles so that both sides stay in cache. */
@@ -150,7 +108,7 @@ public final class TopSubspace {
    * Overwrites rows 0..r−1 of H (a×b, packed at {@code hOff}) with H's top-r right singular vectors, orthonormal,
    * sorted by decreasing singular value (signs not yet fixed). Uses 2·min(a, b) floats at {@code scratchOff}.
    */
-  private static void topRightVectors(int a, int b, int r, float[] h, int hOff, float[] work, int scratchOff) {
+  public static void topRightVectors(int a, int b, int r, float[] h, int hOff, float[] work, int scratchOff) {
     int rows = a;
     if (a >= b) {
       HouseholderQr.factor(a, b, h, hOff, b, work, scratchOff);
@@ -327,9 +285,11 @@ public final class TopSubspace {
     }
   }
 
-  /** In every output vector (a column of P, a row of Q) the entry of largest magnitude becomes positive. */
-  private static void fixSigns(ProjectionSide side, int m, int n, int r, float[] out, int outOff, int ldout) {
-    boolean left = side == ProjectionSide.LEFT;
+  /**
+   * In every output vector (with {@code left} a column of P, m×r, otherwise a row of Q, r×n) the entry of largest
+   * magnitude (the first one on a tie) becomes positive.
+   */
+  public static void fixSigns(boolean left, int m, int n, int r, float[] out, int outOff, int ldout) {
     int len = left ? m : n;
     int stride = left ? ldout : 1;
     for (int t = 0; t < r; t++) {

@@ -1,11 +1,5 @@
 package org.lrgrad.kernels.vector;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.reflect.Method;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.KernelUnavailableException;
@@ -13,9 +7,13 @@ import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on the Vector API: a blocked, packed sgemm with a register-tiled micro-kernel (see {@code
- * SpeciesOpsTemplate}), and vector loops for the element-wise operations, which compute the reference's bits (their
- * tails run the reference loops). Adafactor and softmax cross-entropy stay on the inherited reference loops: their
- * cost is in double-precision sums (and {@code Math.exp}) that must run in the reference's order to give its results.
+ * VectorLoops}), and vector loops for the element-wise operations, which compute the reference's bits (their tails
+ * run the reference loops). Adafactor and softmax cross-entropy stay on the inherited reference loops: their cost is
+ * in double-precision sums (and {@code Math.exp}) that must run in the reference's order to give its results.
+ *
+ * <p>One vector width per JVM ({@link VectorWidth}): {@code vector} is the JVM's preferred width, {@code vector-128}
+ * is available only in a JVM started with {@code -Dlrgrad.vector.bits=128} (or whose preferred width is 128 bits);
+ * the other name is then unavailable, with that reason.
  *
  * <p>An sgemm of at least {@value #PARALLEL_MIN_MULTIPLY_ADDS} multiply-adds is split into blocks of whole tiles of
  * C, run on the calling thread and on a shared pool of daemon threads; {@value #THREADS_PROPERTY} sets how many
@@ -24,8 +22,7 @@ import org.lrgrad.kernels.reference.ReferenceKernels;
  *
  * <p>Like all Vector API code, these loops allocate a boxed vector per operation until C2 has compiled them (the
  * interpreter and C1 keep no vector in a register), which takes some thousands of calls; once compiled, no call
- * allocates, with one width or both in a JVM: each width runs its own hidden copy of the template (see {@link
- * SpeciesOps}), whose element-wise loops are entered through method handles so that they compile on their own.
+ * allocates.
  */
 public class VectorKernels extends ReferenceKernels {
   /** The system property that sets how many threads a large sgemm uses (default: available processors). */
@@ -34,27 +31,15 @@ public class VectorKernels extends ReferenceKernels {
   /** Below this many multiply-adds (m·n·k), an sgemm runs on the calling thread alone. */
   static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 22;
 
-  private final VectorSpecies<Float> species;
-  private final SpeciesOps ops;
+  private final String name;
   private final int threads;
   /** Each calling thread's split sgemm (see {@link SgemmParts}). */
   private final ThreadLocal<SgemmParts> splits = ThreadLocal.withInitial(SgemmParts::new);
 
-  // The element-wise loops of ops, entered through method handles bound to it. This class's methods are shared by
-  // every width in the JVM: a call through ops that the JIT inlines puts the loops of both widths into one compiled
-  // method, and such compilations were seen leaving boxed vectors (allocating on every call) in the training tests.
-  // A method handle held in an ordinary final instance field is not a constant to the JIT, so it never inlines the
-  // call: each width's loops compile on their own, with their species a constant.
-  private final MethodHandle sgdStep;
-  private final MethodHandle momentumStep;
-  private final MethodHandle adamStep;
-  private final MethodHandle adamDirection;
-  private final MethodHandle relu;
-  private final MethodHandle reluBackward;
-  private final MethodHandle biasAdd;
-  private final MethodHandle biasGradient;
-
-  /** @param bits the vector width in bits, or 0 for the JVM's preferred width */
+  /**
+   * @param bits 0 for {@code vector}, the JVM's preferred width, or 128 for {@code vector-128}; either must be the
+   *     width this JVM runs ({@link VectorWidth})
+   */
   public VectorKernels(int bits) throws KernelUnavailableException {
     this(bits, threadsFromProperty());
   }
@@ -64,46 +49,30 @@ public class VectorKernels extends ReferenceKernels {
     if (threads < 1) {
       throw new IllegalArgumentException("threads=" + threads + " must be >= 1");
     }
-    int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-    if (bits != 0 && (bits < 128 || bits > preferred || Integer.bitCount(bits) != 1)) {
-      throw new KernelUnavailableException("a " + bits + "-bit float vector is not native here (this JVM's"
-          + " preferred width is " + preferred + " bits); fix: ask for a power of two from 128 to " + preferred
-          + " bits, or 0");
+    if (VectorWidth.PROBLEM != null) {
+      throw new KernelUnavailableException(VectorWidth.PROBLEM);
     }
-    this.species = bits == 0 ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_PREFERRED.withShape(
-        VectorShape.forBitSize(bits));
-    this.ops = SpeciesOps.forSpecies(species);
-    this.threads = threads;
-    this.sgdStep = loop("sgdStep");
-    this.momentumStep = loop("momentumStep");
-    this.adamStep = loop("adamStep");
-    this.adamDirection = loop("adamDirection");
-    this.relu = loop("relu");
-    this.reluBackward = loop("reluBackward");
-    this.biasAdd = loop("biasAdd");
-    this.biasGradient = loop("biasGradient");
-  }
-
-  /** The method of {@link SpeciesOps} with this name, bound to {@link #ops}. */
-  private MethodHandle loop(String name) {
-    for (Method method : SpeciesOps.class.getMethods()) {
-      if (method.getName().equals(name)) {
-        try {
-          return MethodHandles.lookup().unreflect(method).bindTo(ops);
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException(e);
-        }
+    int running = VectorWidth.bits();
+    if (bits == 0) {
+      if (running != VectorWidth.PREFERRED_BITS) {
+        throw new KernelUnavailableException("this JVM runs the Vector API kernels at " + running + " bits (-D"
+            + VectorWidth.BITS_PROPERTY + "=" + running + "), one width per JVM: it offers vector-" + running
+            + "; fix: vector, at the preferred " + VectorWidth.PREFERRED_BITS + " bits, runs in a JVM started"
+            + " without that property");
       }
+      this.name = "vector";
+    } else if (bits == VectorWidth.NARROW_BITS) {
+      if (running != bits) {
+        throw new KernelUnavailableException("this JVM runs the Vector API kernels at " + running + " bits"
+            + " (vector), one width per JVM; fix: vector-" + bits + " runs in a JVM started with -D"
+            + VectorWidth.BITS_PROPERTY + "=" + bits);
+      }
+      this.name = "vector-" + bits;
+    } else {
+      throw new KernelUnavailableException("bits=" + bits + " must be 0 (vector, the preferred width) or "
+          + VectorWidth.NARROW_BITS + " (vector-" + VectorWidth.NARROW_BITS + ")");
     }
-    throw new IllegalStateException("SpeciesOps has no method " + name);
-  }
-
-  /** What a loop threw: the loops throw no checked exception, so this is an unchecked one, rethrown as it is. */
-  private static RuntimeException rethrown(Throwable e) {
-    if (e instanceof Error error) {
-      throw error;
-    }
-    return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+    this.threads = threads;
   }
 
   private static int threadsFromProperty() {
@@ -124,12 +93,12 @@ public class VectorKernels extends ReferenceKernels {
 
   @Override
   public String name() {
-    return species == FloatVector.SPECIES_PREFERRED ? "vector" : "vector-" + species.vectorBitSize();
+    return name;
   }
 
   /** Floats per vector. */
   public int lanes() {
-    return ops.lanes();
+    return VectorLoops.lanes();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -145,14 +114,14 @@ public class VectorKernels extends ReferenceKernels {
     }
     int parts = sgemmParts(m, n, k);
     if (parts == 1) {
-      ops.gemmBlock(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      VectorLoops.gemmBlock(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     // Disjoint blocks of whole tiles: each element is computed by the same code in the same order as on one thread.
     boolean byRows = splitsRows(m, n);
     SgemmParts split = splits.get();
-    split.set(parts, byRows, byRows ? ops.tileRows() : ops.tileCols(), byRows ? m : n, tilesAlong(byRows, m, n),
-        transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    split.set(parts, byRows, byRows ? VectorLoops.tileRows() : VectorLoops.tileCols(), byRows ? m : n,
+        tilesAlong(byRows, m, n), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     try {
       WorkerPool.run(parts, split);
     } finally {
@@ -225,9 +194,9 @@ public class VectorKernels extends ReferenceKernels {
       int from = Math.min(extent, tiles * q / parts * unit);
       int to = Math.min(extent, tiles * (q + 1) / parts * unit);
       if (byRows) {
-        ops.gemmBlock(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        VectorLoops.gemmBlock(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       } else {
-        ops.gemmBlock(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        VectorLoops.gemmBlock(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       }
     }
   }
@@ -242,11 +211,11 @@ public class VectorKernels extends ReferenceKernels {
 
   /** Splits along the dimension with more tiles, so that each block keeps many. */
   private boolean splitsRows(int m, int n) {
-    return (long) m * ops.tileCols() >= (long) n * ops.tileRows();
+    return (long) m * VectorLoops.tileCols() >= (long) n * VectorLoops.tileRows();
   }
 
   private int tilesAlong(boolean rows, int m, int n) {
-    int unit = rows ? ops.tileRows() : ops.tileCols();
+    int unit = rows ? VectorLoops.tileRows() : VectorLoops.tileCols();
     return ((rows ? m : n) + unit - 1) / unit;
   }
 
@@ -255,12 +224,7 @@ public class VectorKernels extends ReferenceKernels {
 
   @Override
   protected void sgdStepUnchecked(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
-    int done;
-    try {
-      done = (int) sgdStep.invokeExact(len, lr, weightDecay, p, pOff, g, gOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.sgdStep(len, lr, weightDecay, p, pOff, g, gOff);
     if (done < len) {
       super.sgdStepUnchecked(len - done, lr, weightDecay, p, pOff + done, g, gOff + done);
     }
@@ -269,13 +233,8 @@ public class VectorKernels extends ReferenceKernels {
   @Override
   protected void momentumStepUnchecked(int len, int step, float lr, float momentum, float dampening,
       boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
-    int done;
-    try {
-      done = (int) momentumStep.invokeExact(len, step == 1, lr, momentum, dampening, nesterov, weightDecay, p, pOff, g,
-          gOff, buf, bufOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.momentumStep(len, step == 1, lr, momentum, dampening, nesterov, weightDecay, p, pOff, g,
+        gOff, buf, bufOff);
     if (done < len) {
       super.momentumStepUnchecked(len - done, step, lr, momentum, dampening, nesterov, weightDecay, p, pOff + done,
           g, gOff + done, buf, bufOff + done);
@@ -286,14 +245,9 @@ public class VectorKernels extends ReferenceKernels {
   protected void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
       float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
       int gOff, float[] m, int mOff, float[] v, int vOff) {
-    int done;
-    try {
-      done = (int) adamStep.invokeExact(len, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, convention,
-          AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step),
-          AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), p, pOff, g, gOff, m, mOff, v, vOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.adamStep(len, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, convention,
+        AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step),
+        AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), p, pOff, g, gOff, m, mOff, v, vOff);
     if (done < len) {
       super.adamStepUnchecked(len - done, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay,
           convention, p, pOff + done, g, gOff + done, m, mOff + done, v, vOff + done);
@@ -304,14 +258,9 @@ public class VectorKernels extends ReferenceKernels {
   protected void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
       AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
       int outOff) {
-    int done;
-    try {
-      done = (int) adamDirection.invokeExact(len, beta1, beta2, eps, convention,
-          AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step),
-          AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), g, gOff, m, mOff, v, vOff, out, outOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.adamDirection(len, beta1, beta2, eps, convention,
+        AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step),
+        AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), g, gOff, m, mOff, v, vOff, out, outOff);
     if (done < len) {
       super.adamDirectionUnchecked(len - done, step, beta1, beta2, eps, convention, g, gOff + done, m, mOff + done,
           v, vOff + done, out, outOff + done);
@@ -320,12 +269,7 @@ public class VectorKernels extends ReferenceKernels {
 
   @Override
   protected void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff) {
-    int done;
-    try {
-      done = (int) relu.invokeExact(len, x, xOff, y, yOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.relu(len, x, xOff, y, yOff);
     if (done < len) {
       super.reluUnchecked(len - done, x, xOff + done, y, yOff + done);
     }
@@ -333,12 +277,7 @@ public class VectorKernels extends ReferenceKernels {
 
   @Override
   protected void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-    int done;
-    try {
-      done = (int) reluBackward.invokeExact(len, x, xOff, dy, dyOff, dx, dxOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.reluBackward(len, x, xOff, dy, dyOff, dx, dxOff);
     if (done < len) {
       super.reluBackwardUnchecked(len - done, x, xOff + done, dy, dyOff + done, dx, dxOff + done);
     }
@@ -346,12 +285,7 @@ public class VectorKernels extends ReferenceKernels {
 
   @Override
   protected void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
-    int done;
-    try {
-      done = (int) biasAdd.invokeExact(rows, cols, bias, biasOff, y, yOff, ldy);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.biasAdd(rows, cols, bias, biasOff, y, yOff, ldy);
     if (done < cols) {
       super.biasAddUnchecked(rows, cols - done, bias, biasOff + done, y, yOff + done, ldy);
     }
@@ -359,12 +293,7 @@ public class VectorKernels extends ReferenceKernels {
 
   @Override
   protected void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
-    int done;
-    try {
-      done = (int) biasGradient.invokeExact(rows, cols, dy, dyOff, lddy, db, dbOff);
-    } catch (Throwable e) {
-      throw rethrown(e);
-    }
+    int done = VectorLoops.biasGradient(rows, cols, dy, dyOff, lddy, db, dbOff);
     if (done < cols) {
       super.biasGradientUnchecked(rows, cols - done, dy, dyOff + done, lddy, db, dbOff + done);
     }

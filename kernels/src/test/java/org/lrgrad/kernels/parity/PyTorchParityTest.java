@@ -14,6 +14,7 @@ import org.lrgrad.kernels.AdafactorSchedule;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.LowRankOps;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.kernels.testing.Matrix;
@@ -231,20 +232,21 @@ class PyTorchParityTest {
     Matrix proj = r.output(side.projectorRows(m, n, rank), side.projectorCols(m, n, rank));
     int lowRows = side.lowRankRows(m, n, rank), lowCols = side.lowRankCols(m, n, rank), lowLen = lowRows * lowCols;
     Matrix low = r.zeros(lowRows, lowCols), moment1 = r.zeros(lowRows, lowCols), moment2 = r.zeros(lowRows, lowCols);
-    float[] work = r.workspace(k.topSubspaceExactWorkspace(side, m, n, rank));
+    float[] work = r.workspace(LowRankOps.topSubspaceExactWorkspace(side, m, n, rank));
     float[] noGradient = new float[n];
     int steps = r.stored("grads", 3).shape()[0];
     for (int t = 0; t < steps; t++) {
       r.copyStep("grads", t, g);
       if (t % gap == 0) {
-        k.topSubspaceExact(side, m, n, rank, g.data, g.off, g.ld, proj.data, proj.off, proj.ld, work,
+        LowRankOps.topSubspaceExact(k, side, m, n, rank, g.data, g.off, g.ld, proj.data, proj.off, proj.ld, work,
             r.layout.offset);
       }
-      k.project(side, m, n, rank, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low.data, low.off, lowCols);
+      LowRankOps.project(k, side, m, n, rank, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low.data, low.off,
+          lowCols);
       k.adamDirection(lowLen, t + 1, c.real("beta1"), c.real("beta2"), c.real("eps"), AdamConvention.GALORE,
           low.data, low.off, moment1.data, moment1.off, moment2.data, moment2.off, low.data, low.off);
-      k.projectBackAccumulate(side, m, n, rank, -lr * c.real("scale"), proj.data, proj.off, proj.ld, low.data,
-          low.off, lowCols, w.data, w.off, w.ld);
+      LowRankOps.projectBackAccumulate(k, side, m, n, rank, -lr * c.real("scale"), proj.data, proj.off, proj.ld,
+          low.data, low.off, lowCols, w.data, w.off, w.ld);
       if (weightDecay != 0f) {
         // GaLore's AdamW decays after the step with the uncorrected lr: W ← W − lr·wd·W, an SGD step on a zero
         // gradient, row by row (W's rows are not contiguous in a padded layout).
@@ -282,9 +284,9 @@ class PyTorchParityTest {
     r.check("dx", dx);
 
     Matrix da = r.output(rank, in), db = r.output(out, rank);
-    float[] work = r.workspace(Kernels.loraGradientsWorkspace(batch, rank));
-    k.loraGradients(batch, out, in, rank, s, x.data, x.off, x.ld, dy.data, dy.off, dy.ld, a.data, a.off, a.ld,
-        b.data, b.off, b.ld, da.data, da.off, da.ld, db.data, db.off, db.ld, work, r.layout.offset);
+    float[] work = r.workspace(LowRankOps.loraGradientsWorkspace(batch, rank));
+    LowRankOps.loraGradients(k, batch, out, in, rank, s, x.data, x.off, x.ld, dy.data, dy.off, dy.ld, a.data, a.off,
+        a.ld, b.data, b.off, b.ld, da.data, da.off, da.ld, db.data, db.off, db.ld, work, r.layout.offset);
     r.check("dA", da);
     r.check("dB", db);
   }

@@ -9,6 +9,8 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
@@ -59,23 +61,55 @@ class VectorKernelsTest {
         .invoke(kernels, m, n, k);
   }
 
-  /** The widths the provider offers: the JVM's preferred one (0) and NEON's (128). */
-  private static final int[] WIDTHS = {0, 128};
+  /** The system property that makes a JVM run the 128-bit width (VectorWidth's). */
+  private static final String BITS_PROPERTY = "lrgrad.vector.bits";
+
+  /**
+   * The constructor's argument for the one width this JVM runs: 128 in a JVM started with {@code
+   * -Dlrgrad.vector.bits=128} (surefire's vector-128 execution), otherwise 0, the preferred width.
+   */
+  private static final int BITS = "128".equals(System.getProperty(BITS_PROPERTY)) ? 128 : 0;
 
   @Test
-  void speciesHaveTheRequestedLanes() throws Exception {
-    assertEquals(4, lanes(vectorKernels(128, 1)), "128-bit kernels must run on 4 float lanes");
-    assertEquals(FloatVector.SPECIES_PREFERRED.length(), lanes(vectorKernels(0, 1)));
-    Kernels narrow = KernelProvider.get("vector-128");
-    assertEquals(VECTOR_KERNELS, narrow.getClass().getName());
-    assertEquals(4, lanes(narrow), "the provider's vector-128 lanes");
+  void theJvmRunsOneWidthAndTheOtherNameSaysWhereItRuns() throws Exception {
+    int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    String running = BITS == 128 ? "vector-128" : "vector";
+    String other = BITS == 128 ? "vector" : "vector-128";
+    Kernels kernels = KernelProvider.get(running);
+    assertEquals(VECTOR_KERNELS, kernels.getClass().getName());
+    assertEquals(running, kernels.name());
+    assertEquals(BITS == 128 ? 4 : FloatVector.SPECIES_PREFERRED.length(), lanes(kernels), running + " lanes");
+    assertEquals(lanes(kernels), lanes(vectorKernels(BITS, 1)), "a second kernels object runs the same width");
+    if (preferred > 128) {
+      KernelProvider.Candidate candidate = KernelProvider.candidates().stream()
+          .filter(c -> c.name().equals(other)).findFirst().orElseThrow();
+      assertTrue(!candidate.isAvailable(), other + " must be unavailable in a JVM that runs " + running);
+      assertTrue(candidate.unavailableReason().contains("-D" + BITS_PROPERTY + "=128"),
+          candidate.unavailableReason());
+      assertThrows(KernelUnavailableException.class, () -> vectorKernels(128 - BITS, 1));
+    }
+  }
+
+  /** A width property the kernels cannot run leaves both names unavailable, with the value and the accepted ones. */
+  @Test
+  void aWidthPropertyOfAnotherValueMakesTheVectorKernelsUnavailable() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process probe = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-D" + BITS_PROPERTY + "=100",
+        "-cp", System.getProperty("java.class.path"), WidthProbe.class.getName()).redirectErrorStream(true).start();
+    String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(probe.waitFor(2, TimeUnit.MINUTES), "the probe did not finish: " + output);
+    assertEquals(0, probe.exitValue(), output);
+    String reason = "-D" + BITS_PROPERTY + "=100 must be 128 or this JVM's preferred width, "
+        + FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    assertTrue(output.contains("vector|false|" + reason), output);
+    assertTrue(output.contains("vector-128|false|" + reason), output);
   }
 
   @Test
-  void widthsTheHardwareLacksAreUnavailable() {
+  void widthsTheProviderDoesNotNameAreUnavailable() {
     int tooWide = 2 * FloatVector.SPECIES_PREFERRED.vectorBitSize();
     KernelUnavailableException e = assertThrows(KernelUnavailableException.class, () -> vectorKernels(tooWide, 1));
-    assertTrue(e.getMessage().contains(tooWide + "-bit"), e.getMessage());
+    assertTrue(e.getMessage().contains("bits=" + tooWide), e.getMessage());
   }
 
   /**
@@ -84,11 +118,10 @@ class VectorKernelsTest {
    */
   private static final int[][] PARALLEL_SHAPES = {{301, 157, 263}, {37, 1203, 190}, {501, 403, 40}};
 
-  @ParameterizedTest(name = "bits={0}")
-  @ValueSource(ints = {0, 128})
-  void sgemmGivesTheSameBitsOnOneAndTwoThreads(int bits) throws Exception {
-    Kernels one = vectorKernels(bits, 1);
-    Kernels two = vectorKernels(bits, 2);
+  @Test
+  void sgemmGivesTheSameBitsOnOneAndTwoThreads() throws Exception {
+    Kernels one = vectorKernels(BITS, 1);
+    Kernels two = vectorKernels(BITS, 2);
     Random rnd = new Random(5);
     for (int[] s : PARALLEL_SHAPES) {
       int m = s[0], n = s[1], k = s[2];
@@ -108,11 +141,10 @@ class VectorKernelsTest {
     }
   }
 
-  @ParameterizedTest(name = "bits={0}")
-  @ValueSource(ints = {0, 128})
-  void sgemmCrossesEveryCacheBlock(int bits) throws Exception {
+  @Test
+  void sgemmCrossesEveryCacheBlock() throws Exception {
     // One thread: a split would cut the column block.
-    Kernels kernels = vectorKernels(bits, 1);
+    Kernels kernels = vectorKernels(BITS, 1);
     Random rnd = new Random(9);
     // n past the column block (128 panels), k past two depth blocks, m past one row block (24 tiles).
     int[][] shapes = {{13, 128 * 2 * lanes(kernels) + 37, 601}, {151, 41, 515}};
@@ -151,50 +183,48 @@ class VectorKernelsTest {
   @Test
   void elementWiseOpsGiveTheReferenceBits() throws KernelUnavailableException {
     Kernels reference = Implementations.reference();
-    for (int bits : WIDTHS) {
-      Kernels vector = vectorKernels(bits, 1);
-      Random rnd = new Random(13);
-      for (int len : LENGTHS) {
-        float[] g = values(rnd, len, -2f, 2f), p = values(rnd, len, -1f, 1f), buf = values(rnd, len, -1f, 1f);
-        float[] m = values(rnd, len, -0.5f, 0.5f), v = values(rnd, len, 0f, 0.3f);
-        String at = vector + " len=" + len;
-        assertSameBits(at + " sgdStep", reference, vector, (k, s) -> k.sgdStep(len, 0.3f, 0.7f, s[0], 0, s[1], 0),
-            p, g);
-        for (int step : new int[] {1, 3}) {
-          for (boolean nesterov : new boolean[] {false, true}) {
-            float dampening = nesterov ? 0f : 0.2f;
-            assertSameBits(at + " momentumStep step=" + step + " nesterov=" + nesterov, reference, vector,
-                (k, s) -> k.momentumStep(len, step, 0.3f, 0.9f, dampening, nesterov, 0.6f, s[0], 0, s[1], 0, s[2], 0),
-                p, g, buf);
-          }
+    Kernels vector = vectorKernels(BITS, 1);
+    Random rnd = new Random(13);
+    for (int len : LENGTHS) {
+      float[] g = values(rnd, len, -2f, 2f), p = values(rnd, len, -1f, 1f), buf = values(rnd, len, -1f, 1f);
+      float[] m = values(rnd, len, -0.5f, 0.5f), v = values(rnd, len, 0f, 0.3f);
+      String at = vector + " len=" + len;
+      assertSameBits(at + " sgdStep", reference, vector, (k, s) -> k.sgdStep(len, 0.3f, 0.7f, s[0], 0, s[1], 0),
+          p, g);
+      for (int step : new int[] {1, 3}) {
+        for (boolean nesterov : new boolean[] {false, true}) {
+          float dampening = nesterov ? 0f : 0.2f;
+          assertSameBits(at + " momentumStep step=" + step + " nesterov=" + nesterov, reference, vector,
+              (k, s) -> k.momentumStep(len, step, 0.3f, 0.9f, dampening, nesterov, 0.6f, s[0], 0, s[1], 0, s[2], 0),
+              p, g, buf);
         }
-        for (AdamConvention convention : AdamConvention.values()) {
-          for (boolean decoupled : new boolean[] {false, true}) {
-            assertSameBits(at + " adamStep " + convention + " decoupled=" + decoupled, reference, vector,
-                (k, s) -> k.adamStep(len, 7, 0.1f, 0.9f, 0.999f, 1e-3f, 0.7f, decoupled, convention, s[0], 0, s[1],
-                    0, s[2], 0, s[3], 0), p, g, m, v);
-          }
-          // out = g: the aliasing the contract allows.
-          assertSameBits(at + " adamDirection " + convention, reference, vector,
-              (k, s) -> k.adamDirection(len, 4, 0.9f, 0.99f, 1e-6f, convention, s[0], 0, s[1], 0, s[2], 0, s[0], 0),
-              g, m, v);
-        }
-        float[] signed = values(rnd, len, -1f, 1f);
-        if (len > 2) {
-          signed[0] = -0f;
-          signed[1] = Float.NaN;
-          signed[2] = 0f;
-        }
-        assertSameBits(at + " relu in place", reference, vector, (k, s) -> k.relu(len, s[0], 0, s[0], 0), signed);
-        assertSameBits(at + " reluBackward in place", reference, vector,
-            (k, s) -> k.reluBackward(len, s[0], 0, s[1], 0, s[1], 0), signed, g);
-        int rows = 3, cols = len, ld = len + 2;
-        float[] y = values(rnd, rows * ld, -1f, 1f), bias = values(rnd, len, -1f, 1f), db = new float[len];
-        assertSameBits(at + " biasAdd", reference, vector, (k, s) -> k.biasAdd(rows, cols, s[0], 0, s[1], 0, ld),
-            bias, y);
-        assertSameBits(at + " biasGradient", reference, vector,
-            (k, s) -> k.biasGradient(rows, cols, s[0], 0, ld, s[1], 0), y, db);
       }
+      for (AdamConvention convention : AdamConvention.values()) {
+        for (boolean decoupled : new boolean[] {false, true}) {
+          assertSameBits(at + " adamStep " + convention + " decoupled=" + decoupled, reference, vector,
+              (k, s) -> k.adamStep(len, 7, 0.1f, 0.9f, 0.999f, 1e-3f, 0.7f, decoupled, convention, s[0], 0, s[1],
+                  0, s[2], 0, s[3], 0), p, g, m, v);
+        }
+        // out = g: the aliasing the contract allows.
+        assertSameBits(at + " adamDirection " + convention, reference, vector,
+            (k, s) -> k.adamDirection(len, 4, 0.9f, 0.99f, 1e-6f, convention, s[0], 0, s[1], 0, s[2], 0, s[0], 0),
+            g, m, v);
+      }
+      float[] signed = values(rnd, len, -1f, 1f);
+      if (len > 2) {
+        signed[0] = -0f;
+        signed[1] = Float.NaN;
+        signed[2] = 0f;
+      }
+      assertSameBits(at + " relu in place", reference, vector, (k, s) -> k.relu(len, s[0], 0, s[0], 0), signed);
+      assertSameBits(at + " reluBackward in place", reference, vector,
+          (k, s) -> k.reluBackward(len, s[0], 0, s[1], 0, s[1], 0), signed, g);
+      int rows = 3, cols = len, ld = len + 2;
+      float[] y = values(rnd, rows * ld, -1f, 1f), bias = values(rnd, len, -1f, 1f), db = new float[len];
+      assertSameBits(at + " biasAdd", reference, vector, (k, s) -> k.biasAdd(rows, cols, s[0], 0, s[1], 0, ld),
+          bias, y);
+      assertSameBits(at + " biasGradient", reference, vector,
+          (k, s) -> k.biasGradient(rows, cols, s[0], 0, ld, s[1], 0), y, db);
     }
   }
 
@@ -230,18 +260,21 @@ class VectorKernelsTest {
   }
 
   /**
-   * After warm-up, calls allocate nothing on the heap, on the calling thread or the sgemm workers of a split product. Each width is measured in a JVM of its own, as
-   * an application uses one implementation: with two widths in one JVM the JDK's shared vector classes see two
-   * vector types, and the JIT has been seen boxing vectors in loops compiled for the second one (see
-   * SpeciesOpsTemplate), which says nothing about this code.
+   * After warm-up, calls allocate nothing on the heap, on the calling thread or the sgemm workers of a split
+   * product. Each width is measured in a JVM of its own (with {@code -Dlrgrad.vector.bits=128} for the narrow one),
+   * whatever width this JVM runs.
    */
   @ParameterizedTest(name = "bits={0}")
   @ValueSource(ints = {0, 128})
   void steadyStateCallsAllocateNothing(int bits) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process probe = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), AllocationProbe.class.getName(), Integer.toString(bits))
-        .redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
+    if (bits != 0) {
+      command.add("-D" + BITS_PROPERTY + "=" + bits);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(),
+        Integer.toString(bits)));
+    Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(probe.waitFor(5, TimeUnit.MINUTES), "the probe did not finish: " + output);
     assertEquals(0, probe.exitValue(), output);

@@ -1,7 +1,5 @@
 package org.lrgrad.kernels.vector;
 
-import java.lang.constant.ConstantDescs;
-import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -9,25 +7,22 @@ import jdk.incubator.vector.VectorSpecies;
 import org.lrgrad.kernels.AdamConvention;
 
 /**
- * The vector loops, written once for any float species. Never loaded as an ordinary class: {@link
- * SpeciesOps#forSpecies} defines its bytes as a hidden class per species, whose class data becomes {@link #S}, a
- * constant the JIT compiles to SIMD instructions. It refers to no nested class, since those would bind to this
- * (never initialized) ordinary class instead of the hidden copy.
+ * The vector loops of {@link VectorKernels}, at this JVM's one vector width ({@link VectorWidth}): the JIT turns
+ * Vector API calls into SIMD instructions only when the species is a compile-time constant, which {@link #S}, a
+ * {@code static final}, is.
  *
- * <p>Element-wise loops use exactly the reference's operations in the reference's order (IEEE operations,
- * correctly rounded per lane, no contraction into FMA), so they produce the reference's bits; the caller runs the
- * reference loops on the tail.
+ * <p>Element-wise methods return how many leading elements (columns for the row-wise ops) they handled; the caller
+ * runs the reference loops on the remainder. They use exactly the reference's operations in the reference's order
+ * (IEEE operations, correctly rounded per lane, no contraction into FMA), so they produce the reference's bits.
  *
  * <p>Rules that keep the JIT from boxing vectors (which allocates on every call and is several times slower): no
  * helper takes or returns a vector, and every vector operation sits in a method with a hot loop (a call the JIT does
  * not inline boxes its vector arguments; code left to C1 boxes every operation); scalars are broadcast once before a
- * loop, never combined with a vector inside it (with two species in one JVM, the JDK's shared scalar-operand paths
- * see two vector classes, and C2 was measured boxing in the loops of the species compiled second); and no code
- * shared by the species may inline these methods (VectorKernels enters the element-wise ones through method handles,
- * and gemmBlock is too large to inline).
+ * loop, never combined with a vector inside it.
  */
-final class SpeciesOpsTemplate implements SpeciesOps {
-  private static final VectorSpecies<Float> S = speciesFromClassData();
+final class VectorLoops {
+  /** This JVM's float species, a constant. */
+  static final VectorSpecies<Float> S = VectorWidth.SPECIES;
   private static final int L = S.length();
 
   // sgemm: Goto/BLIS blocking. The micro-kernel keeps an MR×NR tile of C in 2·MR vector registers, plus two vectors
@@ -47,40 +42,32 @@ final class SpeciesOpsTemplate implements SpeciesOps {
   /** Depth blocks up to this deep sweep C by rows (see gemmBlock). */
   private static final int SHALLOW_KC = 64;
 
-  @SuppressWarnings("unchecked")
-  private static VectorSpecies<Float> speciesFromClassData() {
-    VectorSpecies<Float> species;
-    try {
-      species = MethodHandles.classData(MethodHandles.lookup(), ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
-    if (species == null) {
-      throw new IllegalStateException("SpeciesOpsTemplate is a template: define it through SpeciesOps.forSpecies");
-    }
-    return species;
-  }
+  private VectorLoops() {}
 
-  @Override
-  public int lanes() {
+  /** Floats per vector. */
+  static int lanes() {
     return L;
   }
 
-  @Override
-  public int tileRows() {
+  /** Rows of C per micro-kernel tile (MR). */
+  static int tileRows() {
     return MR;
   }
 
-  @Override
-  public int tileCols() {
+  /** Columns of C per micro-kernel tile (NR). */
+  static int tileCols() {
     return NR;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // sgemm
 
-  @Override
-  public void gemmBlock(boolean transA, boolean transB, int rowFrom, int rowTo, int colFrom, int colTo, int k,
+  /**
+   * The rows [rowFrom, rowTo) × columns [colFrom, colTo) block of C ← α·op(A)·op(B) + β·C, single-threaded, with
+   * k ≥ 1 and the contract's arguments. Every element's summation order depends only on (m, n, k) and its tile,
+   * never on the block bounds, as long as they are multiples of {@link #tileRows()} / {@link #tileCols()}.
+   */
+  static void gemmBlock(boolean transA, boolean transB, int rowFrom, int rowTo, int colFrom, int colTo, int k,
       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
       int ldc) {
     GemmWorkspace ws = GemmWorkspace.current();
@@ -312,8 +299,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
   // ---------------------------------------------------------------------------------------------------------------
   // Element-wise
 
-  @Override
-  public int sgdStep(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
+  static int sgdStep(int len, float lr, float weightDecay, float[] p, int pOff, float[] g, int gOff) {
     FloatVector vLr = FloatVector.broadcast(S, lr);
     FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
     int bound = S.loopBound(len);
@@ -325,8 +311,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int momentumStep(int len, boolean firstStep, float lr, float momentum, float dampening, boolean nesterov,
+  static int momentumStep(int len, boolean firstStep, float lr, float momentum, float dampening, boolean nesterov,
       float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
     FloatVector vLr = FloatVector.broadcast(S, lr);
     FloatVector vMomentum = FloatVector.broadcast(S, momentum);
@@ -345,8 +330,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int adamStep(int len, float lr, float beta1, float beta2, float eps, float weightDecay,
+  static int adamStep(int len, float lr, float beta1, float beta2, float eps, float weightDecay,
       boolean decoupledWeightDecay, AdamConvention convention, float stepScale, float sqrtBiasCorrection2,
       float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
     boolean torch = convention == AdamConvention.TORCH;
@@ -377,8 +361,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
+  static int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
       float sqrtBiasCorrection2, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
       int outOff) {
     // As adamStep: dividing by 1 is exact.
@@ -402,8 +385,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int relu(int len, float[] x, int xOff, float[] y, int yOff) {
+  static int relu(int len, float[] x, int xOff, float[] y, int yOff) {
     FloatVector zero = FloatVector.zero(S);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
@@ -414,8 +396,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+  static int reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
     FloatVector zero = FloatVector.zero(S);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
@@ -425,8 +406,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int biasAdd(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
+  static int biasAdd(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
     int bound = S.loopBound(cols);
     for (int r = 0; r < rows; r++) {
       int row = yOff + r * ldy;
@@ -437,8 +417,7 @@ final class SpeciesOpsTemplate implements SpeciesOps {
     return bound;
   }
 
-  @Override
-  public int biasGradient(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
+  static int biasGradient(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db, int dbOff) {
     // Four column vectors per pass over the rows: four independent sums hide the add latency. Each column still
     // sums its rows in order, as the reference does.
     int wide = cols / (4 * L) * (4 * L);
