@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -11,14 +12,16 @@ import java.util.zip.Deflater;
  * Builds hostile npz archives in memory without ever holding what they inflate to: a member is an NPY header followed
  * by any number of zero bytes, deflated as one compressed block of 1 MiB of zeros repeated (each block ends with a
  * full flush, so it refers to nothing before it and can be repeated). A 2 GiB member takes about 2 MB. The members'
- * sizes are left to a data descriptor after the data, as a streaming ZIP writer leaves them, so a reader learns them
- * only by inflating; the descriptor's checksum is that of the real content when {@code zeros} is small, and 0 for a
- * member no reader should get to the end of.
+ * sizes and checksum are left to a data descriptor after the data, as a streaming ZIP writer leaves them, so a reader
+ * learns them only by inflating; they are right, so the archive is a valid one.
  */
 public final class HostileNpz {
   private static final int BLOCK = 1 << 20;
   private static final byte[] ZEROS_BLOCK = flushed(new byte[BLOCK]);
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private byte[] lastHeader;
+  private long lastZeros = -1;
+  private long lastCrc;
 
   /** A float32 NPY header (version 1.0, padded as numpy pads it) of {@code shape}, e.g. "(4,)" or "(536870912,)". */
   public static byte[] float32Header(String shape) {
@@ -46,13 +49,7 @@ public final class HostileNpz {
     compressed.write(tail, 0, tail.length);
     byte[] end = finalBlock();
     compressed.write(end, 0, end.length);
-    long crc = 0;
-    if (zeros <= BLOCK) {
-      CRC32 c = new CRC32();
-      c.update(npyHeader);
-      c.update(new byte[(int) zeros]);
-      crc = c.getValue();
-    }
+    long crc = crc(npyHeader, zeros);
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     ByteBuffer local = ByteBuffer.allocate(30 + nameBytes.length).order(ByteOrder.LITTLE_ENDIAN);
     local.putInt(0x04034b50).putShort((short) 20).putShort((short) 0x0008).putShort((short) 8)
@@ -65,6 +62,22 @@ public final class HostileNpz {
         .putInt((int) (npyHeader.length + zeros));
     write(descriptor.array());
     return this;
+  }
+
+  /** The CRC-32 of the header and the zeros (2 GiB of zeros take about a second), the last one remembered. */
+  private long crc(byte[] npyHeader, long zeros) {
+    if (!Arrays.equals(npyHeader, lastHeader) || zeros != lastZeros) {
+      CRC32 crc = new CRC32();
+      crc.update(npyHeader);
+      byte[] block = new byte[BLOCK];
+      for (long left = zeros; left > 0; left -= BLOCK) {
+        crc.update(block, 0, (int) Math.min(BLOCK, left));
+      }
+      lastHeader = npyHeader.clone();
+      lastZeros = zeros;
+      lastCrc = crc.getValue();
+    }
+    return lastCrc;
   }
 
   /** The archive: its members and an (empty) end of central directory, where a streaming reader stops. */

@@ -55,6 +55,15 @@ class NpzBoundedReadTest {
   }
 
   @Test
+  void theArchivesBuiltHereAreValidSoTheRefusalsBelowAreAboutSizeAlone() throws IOException {
+    byte[] archive = new HostileNpz().member("z.npy", HostileNpz.float32Header("(786432,)"), 3 << 20).build();
+    Npz npz = Npz.read(new ByteArrayInputStream(archive), "t.npz", Arrays.asList(
+        Npz.Expected.array("z", DType.FLOAT32, 786432)));
+    assertArrayEquals(new float[786432], npz.get("z").floats());
+    assertEquals(786432, Npz.read(new ByteArrayInputStream(archive), "t.npz", (3 << 20) + 128).get("z").size());
+  }
+
+  @Test
   void aMemberThatInflatesToTwoGibibytesIsRefusedBeforeItsDataIsInflated() {
     byte[] bomb = new HostileNpz().member("w.npy", HostileNpz.float32Header("(536870912,)"), 2 * GIB).build();
     assertTrue(bomb.length < 4 << 20, "the archive takes " + bomb.length + " bytes");
