@@ -19,7 +19,8 @@ import org.lrgrad.data.Npz;
  * the {@link ModelDescription} says ({@code 0.weight} out×in, {@code 0.bias} out, ...), which is what
  * {@code numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})} writes for the matching
  * {@code torch.nn.Sequential}. Reading is strict: every parameter present with its exact shape and dtype, no other
- * array, every value finite. Reading goes through the data module's {@link Npz}; writing is the NPY 1.0 format in a
+ * array, every value finite. Reading goes through the data module's {@link Npz} with the model's names, dtype and
+ * shapes as expectations, so that nothing is inflated beyond the model's weights; writing is the NPY 1.0 format in a
  * deflated ZIP, with a fixed entry time so that equal weights give equal bytes.
  */
 final class WeightsNpz {

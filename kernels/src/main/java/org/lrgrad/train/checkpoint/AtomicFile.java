@@ -58,7 +58,8 @@ final class AtomicFile {
   /**
    * Writes {@code content} to {@code target}, replacing it atomically. When anything fails (the content throws, the
    * device is full, the rename is refused) the exception propagates, the temporary file is deleted, and
-   * {@code target} is as it was.
+   * {@code target} is as it was. Only a failure to sync the folder comes after the rename: it propagates too, with
+   * {@code target} holding the new content, which a power loss might then undo.
    */
   static void write(File target, Content content) throws IOException {
     File file = target.getAbsoluteFile();
