@@ -9,10 +9,13 @@ import static org.lrgrad.data.NpyArrayTest.header;
 import static org.lrgrad.data.NpyArrayTest.npy;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.lrgrad.data.NpyArray.DType;
 
 /**
@@ -52,6 +55,20 @@ class NpzBoundedReadTest {
     assertArrayEquals(new float[] {1, 2, 3, 4}, npz.get("w").floats());
     assertArrayEquals(new int[] {5, 6}, npz.get("b").ints());
     assertEquals(2, Npz.read(new ByteArrayInputStream(archive), "t.npz", 128 + 8 + 128 + 16).names().size());
+  }
+
+  @Test
+  void filesAreReadWithTheSameBounds(@TempDir File dir) throws IOException {
+    File file = new File(dir, "w.npz");
+    Files.write(file.toPath(), good());
+    assertArrayEquals(new float[] {1, 2, 3, 4}, Npz.read(file, W4).get("w").floats());
+    assertEquals(4, Npz.read(file, 128 + 16).get("w").size());
+    IOException e = assertThrows(IOException.class, () -> Npz.read(file, 128 + 15));
+    assertTrue(e.getMessage().startsWith(file.getPath() + " member 'w.npy': its header declares 16 data bytes"),
+        e.getMessage());
+    Npz.MismatchException shape = assertThrows(Npz.MismatchException.class, () -> Npz.read(file,
+        Arrays.asList(Npz.Expected.array("w", DType.FLOAT32, 2, 2))));
+    assertEquals(Npz.MismatchException.Kind.WRONG_SHAPE, shape.kind());
   }
 
   @Test
