@@ -99,15 +99,7 @@ final class StagedCheckpoint {
     checkEntries(walk(trainer));
     checkValues();
     tryCounters(trainer);
-    trainer.visitState(new Replay() {
-      @Override
-      public void buffer(String name, MemoryTag tag, float[] data) {
-        int off = next().offset;
-        for (int i = 0; i < data.length; i++, off += 4) {
-          data[i] = Float.intBitsToFloat(intAt(payload, off));
-        }
-      }
-    });
+    trainer.visitState(new Restore());
   }
 
   /** The refusal of a checkpoint saved from another setup: the first line where the configurations differ. */
@@ -123,21 +115,27 @@ final class StagedCheckpoint {
         + " trainer's \"" + (line < current.length ? current[line] : "") + "\"");
   }
 
+  /** The entries the trainer walks, as they are now. */
   private static List<Entry> walk(Trainer trainer) {
-    List<Entry> walked = new ArrayList<>();
-    trainer.visitState(new StateVisitor() {
-      @Override
-      public void buffer(String name, MemoryTag tag, float[] data) {
-        walked.add(new Entry(true, name, tag.name(), data.length, 0, 0));
-      }
+    Walk walk = new Walk();
+    trainer.visitState(walk);
+    return walk.entries;
+  }
 
-      @Override
-      public long counter(String name, long value) {
-        walked.add(new Entry(false, name, null, 0, 0, value));
-        return value;
-      }
-    });
-    return walked;
+  /** Lists each entry with its shape (and a counter's value); changes nothing. */
+  private static final class Walk implements StateVisitor {
+    final List<Entry> entries = new ArrayList<>();
+
+    @Override
+    public void buffer(String name, MemoryTag tag, float[] data) {
+      entries.add(new Entry(true, name, tag.name(), data.length, 0, 0));
+    }
+
+    @Override
+    public long counter(String name, long value) {
+      entries.add(new Entry(false, name, null, 0, 0, value));
+      return value;
+    }
   }
 
   private void checkEntries(List<Entry> expected) throws CheckpointException {
@@ -207,24 +205,40 @@ final class StagedCheckpoint {
    * trainer ends as it was.
    */
   private void tryCounters(Trainer trainer) throws CheckpointException {
-    Map<String, Long> before = new HashMap<>();
+    TryCounters trial = new TryCounters();
     try {
-      trainer.visitState(new Replay() {
-        @Override
-        public void buffer(String name, MemoryTag tag, float[] data) {
-          next();
-        }
-
-        @Override
-        public long counter(String name, long value) {
-          before.put(name, value);
-          return super.counter(name, value);
-        }
-      });
+      trainer.visitState(trial);
     } catch (RuntimeException e) {
-      trainer.visitState(new CountersBack(before));
+      trainer.visitState(new CountersBack(trial.before));
       throw new CheckpointException(source, Problem.CORRUPTED, "its checksum matches, but the trainer refuses a"
           + " value of it (" + e.getMessage() + "): it was not written by this library", e);
+    }
+  }
+
+  /** Hands the trainer the saved counters, remembering the values they replace; touches no buffer. */
+  private final class TryCounters extends Replay {
+    final Map<String, Long> before = new HashMap<>();
+
+    @Override
+    public void buffer(String name, MemoryTag tag, float[] data) {
+      next();
+    }
+
+    @Override
+    public long counter(String name, long value) {
+      before.put(name, value);
+      return super.counter(name, value);
+    }
+  }
+
+  /** Writes the saved buffers and counters into the trainer (everything checked before). */
+  private final class Restore extends Replay {
+    @Override
+    public void buffer(String name, MemoryTag tag, float[] data) {
+      int off = next().offset;
+      for (int i = 0; i < data.length; i++, off += 4) {
+        data[i] = Float.intBitsToFloat(intAt(payload, off));
+      }
     }
   }
 
