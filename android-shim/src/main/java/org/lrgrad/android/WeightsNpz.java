@@ -19,7 +19,8 @@ import org.lrgrad.data.Npz;
  * the {@link ModelDescription} says ({@code 0.weight} out×in, {@code 0.bias} out, ...), which is what
  * {@code numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})} writes for the matching
  * {@code torch.nn.Sequential}. Reading is strict: every parameter present with its exact shape and dtype, no other
- * array, every value finite. Reading goes through the data module's {@link Npz}; writing is the NPY 1.0 format in a
+ * array, every value finite. Reading goes through the data module's {@link Npz} with the model's names, dtype and
+ * shapes as expectations, so that nothing is inflated beyond the model's weights; writing is the NPY 1.0 format in a
  * deflated ZIP, with a fixed entry time so that equal weights give equal bytes.
  */
 final class WeightsNpz {
@@ -31,33 +32,27 @@ final class WeightsNpz {
 
   private WeightsNpz() {}
 
-  /** Reads and checks the weights of {@code model}, in {@link ModelDescription#parameterNames()} order. */
+  /**
+   * Reads and checks the weights of {@code model}, in {@link ModelDescription#parameterNames()} order. Each member's
+   * name, dtype and shape are checked before its data is inflated, so an archive that does not fit the model costs no
+   * more memory than the model's weights, whatever it declares or inflates to.
+   */
   static float[][] read(InputStream in, String source, ModelDescription model) throws IOException {
-    Npz npz = Npz.read(in, source);
     List<String> names = model.parameterNames();
-    List<String> extra = new ArrayList<>(npz.names());
-    extra.removeAll(names);
-    List<String> missing = new ArrayList<>(names);
-    missing.removeAll(npz.names());
-    if (!missing.isEmpty() || !extra.isEmpty()) {
-      throw new IllegalArgumentException(source + " does not hold the weights of '" + model + "': it needs exactly "
-          + names + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unexpected "
-          + extra));
+    List<Npz.Expected> expected = new ArrayList<>(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      expected.add(Npz.Expected.array(names.get(i), NpyArray.DType.FLOAT32, model.shapeOf(i)));
+    }
+    Npz npz;
+    try {
+      npz = Npz.read(in, source, expected);
+    } catch (Npz.MismatchException e) {
+      throw notTheModelsWeights(source, model, names, e);
     }
     float[][] weights = new float[names.size()][];
     for (int i = 0; i < weights.length; i++) {
       String name = names.get(i);
-      NpyArray array = npz.get(name);
-      int[] shape = model.shapeOf(i);
-      if (!Arrays.equals(array.shape(), shape)) {
-        throw new IllegalArgumentException(source + " array '" + name + "' has shape "
-            + Arrays.toString(array.shape()) + ", '" + model + "' needs " + Arrays.toString(shape));
-      }
-      if (array.dtype() != NpyArray.DType.FLOAT32) {
-        throw new IllegalArgumentException(source + " array '" + name + "' is " + array.dtype().numpyName()
-            + ", the weights must be float32");
-      }
-      float[] values = array.floats();
+      float[] values = npz.get(name).floats();
       for (int j = 0; j < values.length; j++) {
         if (Float.isNaN(values[j]) || Float.isInfinite(values[j])) {
           throw new IllegalArgumentException(source + " array '" + name + "' element " + j + " is " + values[j]
@@ -67,6 +62,29 @@ final class WeightsNpz {
       weights[i] = values;
     }
     return weights;
+  }
+
+  /** The facade's contract: arrays that do not fit the model are an {@link IllegalArgumentException}. */
+  private static IllegalArgumentException notTheModelsWeights(String source, ModelDescription model,
+      List<String> names, Npz.MismatchException e) {
+    String detail;
+    switch (e.kind()) {
+      case WRONG_SHAPE:
+        detail = "array '" + e.array() + "' has shape " + Arrays.toString(e.shape()) + ", '" + model + "' needs "
+            + Arrays.toString(e.expected().shape());
+        break;
+      case WRONG_DTYPE:
+        detail = "array '" + e.array() + "' is " + e.dtype().numpyName() + ", the weights must be float32";
+        break;
+      case MISSING:
+        detail = "it needs exactly " + names + "; missing " + e.missing();
+        break;
+      default:
+        detail = "it needs exactly " + names + "; unexpected [" + e.array() + "]";
+        break;
+    }
+    detail = source + " does not hold the weights of '" + model + "': " + detail;
+    return new IllegalArgumentException(detail, e);
   }
 
   /** Writes {@code weights} (in parameter order) as an npz archive; does not close {@code out}. */

@@ -89,6 +89,21 @@ public final class NpyArray {
    * against the header before the data is allocated.
    */
   static NpyArray read(InputStream in, String source, long length) throws IOException {
+    return read(in, source, length, null);
+  }
+
+  /**
+   * What a caller accepts of an array, checked once the header is read and before any of the data is: the
+   * {@link Npz} reader uses it to refuse a member of the wrong dtype or shape, or one larger than its byte budget,
+   * without inflating it.
+   */
+  interface HeaderCheck {
+    /** Throws an {@link IOException} naming {@code source} when the array is not acceptable. */
+    void check(String source, DType dtype, int[] shape, long dataBytes) throws IOException;
+  }
+
+  /** As {@link #read(InputStream, String, long)}, with {@code check} (when not null) run on the header first. */
+  static NpyArray read(InputStream in, String source, long length, HeaderCheck check) throws IOException {
     byte[] prefix = new byte[MAGIC.length + 2];
     readFully(in, prefix, prefix.length, source, "the NPY magic string and version");
     for (int i = 0; i < MAGIC.length; i++) {
@@ -142,6 +157,9 @@ public final class NpyArray {
       }
     }
     long dataBytes = count * dtype.bytes;
+    if (check != null) {
+      check.check(source, dtype, header.shape.clone(), dataBytes);
+    }
     if (length >= 0) {
       long expected = prefix.length + lengthBytes + headerLength + dataBytes;
       if (length != expected) {

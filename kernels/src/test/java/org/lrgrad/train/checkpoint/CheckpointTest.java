@@ -184,13 +184,16 @@ class CheckpointTest {
     Method adam = method("Adam");
     Trainer t = trainer(reference, MLP, adam);
     File file = new File(dir, "state.ckpt");
-    // A temporary file left by a save that crashed is overwritten, never read.
+    // A file at the temporary name of old versions (or a crashed save's) is never read nor written.
     Files.write(new File(dir, "state.ckpt" + AtomicFile.TEMP_SUFFIX).toPath(), new byte[] {1, 2, 3});
     run(t, 0, 2);
     Checkpoint.save(t, file);
     run(t, 2, 4);
     Checkpoint.save(t, file);
-    assertArrayEquals(new String[] {"state.ckpt"}, dir.list());
+    String[] left = dir.list();
+    Arrays.sort(left);
+    assertArrayEquals(new String[] {"state.ckpt", "state.ckpt" + AtomicFile.TEMP_SUFFIX}, left);
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(new File(dir, "state.ckpt.tmp").toPath()));
     assertArrayEquals(bytes(t), Files.readAllBytes(file.toPath()));
   }
 
@@ -263,7 +266,7 @@ class CheckpointTest {
     assertTrue(e.getMessage().contains("cannot rename") && e.getMessage().contains(busy.getPath()), e.getMessage());
     assertTrue(busy.isDirectory());
     assertArrayEquals(new String[] {"kept"}, busy.list());
-    assertFalse(new File(dir, "busy" + AtomicFile.TEMP_SUFFIX).exists());
+    assertArrayEquals(new String[] {"busy"}, dir.list(), "the temporary file is deleted");
   }
 
   @Test

@@ -240,12 +240,14 @@ class CorruptCheckpointTest {
     refusedFromFile(withChecksum(patchInt(good, count, -1)), Problem.CORRUPTED);
   }
 
-  /** A payload length far beyond the stream: refused as truncated without allocating that much. */
+  /** A payload length other than the trainer's state's: refused before anything is allocated or read for it. */
   @Test
   void hugeDeclaredLengthOnAShortStream() {
     byte[] huge = good.clone();
     patchLong(huge, 12, Checkpoint.MAX_PAYLOAD);
-    refusedFromStream(huge, Problem.TRUNCATED);
+    String why = refusedFromStream(huge, Problem.CORRUPTED).getMessage();
+    assertTrue(why.contains("its header declares a payload of " + Checkpoint.MAX_PAYLOAD + " bytes, this trainer's"
+        + " state takes " + (good.length - 24)), why);
     patchLong(huge, 12, Long.MAX_VALUE);
     refusedFromStream(huge, Problem.CORRUPTED);
   }
@@ -269,7 +271,7 @@ class CorruptCheckpointTest {
   }
 
   /** Where the first string {@code s} of the checkpoint (an int32 length and UTF-8 bytes) ends. */
-  private static int after(byte[] checkpoint, String s) {
+  static int after(byte[] checkpoint, String s) {
     byte[] text = s.getBytes(StandardCharsets.UTF_8);
     byte[] stored = patchInt(new byte[4 + text.length], 0, text.length);
     System.arraycopy(text, 0, stored, 4, text.length);
@@ -281,7 +283,7 @@ class CorruptCheckpointTest {
     return fail("the string '" + s + "' is not in the checkpoint");
   }
 
-  private static byte[] patchInt(byte[] b, int at, int value) {
+  static byte[] patchInt(byte[] b, int at, int value) {
     byte[] patched = b.clone();
     for (int i = 0; i < 4; i++) {
       patched[at + i] = (byte) (value >>> (24 - 8 * i));
@@ -296,7 +298,7 @@ class CorruptCheckpointTest {
   }
 
   /** Recomputes the trailing CRC-32 over every byte before it, as the format defines. */
-  private static byte[] withChecksum(byte[] b) {
+  static byte[] withChecksum(byte[] b) {
     CRC32 crc = new CRC32();
     crc.update(b, 0, b.length - 4);
     return patchInt(b, b.length - 4, (int) crc.getValue());
