@@ -115,7 +115,7 @@ final class ApolloSlot extends DenseSlot {
       updateNorm = scaledNorm(work, norms);
     } else {
       tensorScale = (float) (norm(work, 0, lowSize) / correction / (lowNorm + NORM_EPS));
-      updateNorm = tensorScale * norm(grad, 0, grad.length);
+      updateNorm = tensorScale * norm(grad, 0, param.size());
     }
     float factor = config.scale();
     if (config.scaleFront()) {

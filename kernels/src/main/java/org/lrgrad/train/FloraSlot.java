@@ -152,7 +152,7 @@ final class FloraSlot extends DenseSlot {
   /** Full second moment: v ← β2ₖ·v + (1−β2ₖ)(g² + ε1); U = g / √v. */
   private void normalizeFull(float beta2t) {
     float eps1 = config.eps1();
-    for (int i = 0; i < grad.length; i++) {
+    for (int i = 0; i < param.size(); i++) {
       float g = grad[i];
       float v = beta2t * expAvgSq[i] + (1f - beta2t) * (g * g + eps1);
       expAvgSq[i] = v;
