@@ -124,21 +124,6 @@ int32_t lrgrad_adam_direction(int32_t variant, int32_t len, int32_t step, float 
   return LRGRAD_OK;
 }
 
-int32_t lrgrad_adafactor_step(int32_t variant, int32_t m, int32_t n, float lr, int32_t scale_parameter,
-    float eps1, float eps2, float beta2t, float clip_threshold, float beta1, float weight_decay, float *p,
-    const float *g, float *row, float *col, float *ema) {
-  if (ops_of(variant) == NULL) {
-    return LRGRAD_ERROR_VARIANT;
-  }
-  if (m < 1 || n < 1 || (int64_t)m * n > INT32_MAX || p == NULL || g == NULL || row == NULL || col == NULL
-      || (beta1 != 0.0f && ema == NULL)) {
-    return LRGRAD_ERROR_ARGUMENT;
-  }
-  lrgrad_adafactor_f64(m, n, lr, scale_parameter != 0, eps1, eps2, beta2t, clip_threshold, beta1, weight_decay, p,
-      g, row, col, ema);
-  return LRGRAD_OK;
-}
-
 int32_t lrgrad_bias_add(int32_t variant, int32_t rows, int32_t cols, const float *bias, float *y, int32_t ldy) {
   const lrgrad_ops *ops = ops_of(variant);
   if (ops == NULL) {
@@ -193,23 +178,5 @@ int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const
   if (len > 0) {
     ops->relu_backward(len, x, dy, dx);
   }
-  return LRGRAD_OK;
-}
-
-int32_t lrgrad_softmax_cross_entropy(int32_t variant, int32_t batch, int32_t classes, const float *logits,
-    int32_t ldlogits, const int32_t *labels, float *dlogits, int32_t lddlogits, float *loss) {
-  if (ops_of(variant) == NULL) {
-    return LRGRAD_ERROR_VARIANT;
-  }
-  if (batch < 1 || classes < 1 || bad_matrix(logits, batch, classes, ldlogits) || labels == NULL || loss == NULL
-      || (dlogits != NULL && bad_matrix(dlogits, batch, classes, lddlogits))) {
-    return LRGRAD_ERROR_ARGUMENT;
-  }
-  for (int32_t b = 0; b < batch; b++) {
-    if (labels[b] < 0 || labels[b] >= classes) {
-      return LRGRAD_ERROR_ARGUMENT;
-    }
-  }
-  lrgrad_softmax_cross_entropy_f64(batch, classes, logits, ldlogits, labels, dlogits, lddlogits, loss);
   return LRGRAD_OK;
 }

@@ -43,11 +43,4 @@ typedef struct lrgrad_adam_scalars {
 
 lrgrad_adam_scalars lrgrad_adam_scalars_of(int32_t step, float lr, float beta1, float beta2);
 
-/* Variant-independent operations (their arithmetic is in double): lrgrad_common.c. */
-void lrgrad_softmax_cross_entropy_f64(int32_t batch, int32_t classes, const float *logits, int32_t ldlogits,
-    const int32_t *labels, float *dlogits, int32_t lddlogits, float *loss);
-void lrgrad_adafactor_f64(int32_t m, int32_t n, float lr, int scale_parameter, float eps1, float eps2, float beta2t,
-    float clip_threshold, float beta1, float weight_decay, float *p, const float *g, float *row, float *col,
-    float *ema);
-
 #endif /* LRGRAD_OPS_H */

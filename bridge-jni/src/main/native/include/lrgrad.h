@@ -6,7 +6,12 @@
  * row-major, element (i, j) of a matrix argument at ptr[i*ld + j]. Pointers point at the first element (the Java
  * offsets are applied by the caller). Outputs must not overlap inputs, except where an operation allows exact
  * aliasing (the same pointer). The functions check what they can check without knowing the buffers' lengths
- * (sizes, leading dimensions, null pointers, enumerations, labels) and return a status; they never abort.
+ * (sizes, leading dimensions, null pointers, enumerations) and return a status; they never abort. Each function
+ * reads its size arguments once, by value, and never takes a size or an index from the buffers it is given: a
+ * caller that changes a buffer during the call changes only the numbers computed, never which memory is touched.
+ * Softmax cross-entropy and Adafactor are not here (since ABI 3): the Java reference runs them on every bridge.
+ * Neither is worth a second implementation, and softmax cross-entropy indexes with labels read from caller memory,
+ * which only bounds-checked code can do safely while another thread may rewrite them.
  * They keep no state between calls and may be called from several threads at once on disjoint outputs.
  */
 #ifndef LRGRAD_H
@@ -30,12 +35,12 @@ extern "C" {
  * them changes; a caller built for another version must refuse the library (the Java side compares it with
  * org.lrgrad.jni.NativeLibrary.ABI_VERSION when it loads the library).
  */
-#define LRGRAD_ABI_VERSION 2
+#define LRGRAD_ABI_VERSION 3
 
 /* Statuses returned by every operation. */
 #define LRGRAD_OK 0
-/* An argument is invalid (a negative size, a leading dimension below the columns, a null pointer, a label out of
-   range, an unknown enumeration value): nothing was written. */
+/* An argument is invalid (a negative size, a leading dimension below the columns, a null pointer, an unknown
+   enumeration value): nothing was written. */
 #define LRGRAD_ERROR_ARGUMENT 1
 /* Scratch memory (sgemm's packing buffers) could not be allocated: nothing was written. */
 #define LRGRAD_ERROR_NO_MEMORY 2
@@ -90,14 +95,6 @@ LRGRAD_API int32_t lrgrad_adam_step(int32_t variant, int32_t len, int32_t step, 
 LRGRAD_API int32_t lrgrad_adam_direction(int32_t variant, int32_t len, int32_t step, float beta1, float beta2,
     float eps, int32_t convention, const float *g, float *m, float *v, float *out);
 
-/*
- * One Adafactor step on a contiguous m x n parameter (org.lrgrad.kernels.Kernels#adafactorStep); ema may be null
- * when beta1 = 0. Both variants run the same C code (its reductions are in double).
- */
-LRGRAD_API int32_t lrgrad_adafactor_step(int32_t variant, int32_t m, int32_t n, float lr, int32_t scale_parameter,
-    float eps1, float eps2, float beta2t, float clip_threshold, float beta1, float weight_decay, float *p,
-    const float *g, float *row, float *col, float *ema);
-
 /* Y <- Y + 1*bias^T over rows x cols. */
 LRGRAD_API int32_t lrgrad_bias_add(int32_t variant, int32_t rows, int32_t cols, const float *bias, float *y,
     int32_t ldy);
@@ -111,14 +108,6 @@ LRGRAD_API int32_t lrgrad_relu(int32_t variant, int32_t len, const float *x, flo
 
 /* dx <- dy where x > 0, else 0; dx may be dy. */
 LRGRAD_API int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const float *dy, float *dx);
-
-/*
- * Mean softmax cross-entropy over the batch into *loss; when dlogits is not null, dlogits <- (softmax - onehot) /
- * batch (dlogits may be logits with the same leading dimension). Labels must be in [0, classes), all checked before
- * anything is written. Both variants run the same C code (exp and the sums in double).
- */
-LRGRAD_API int32_t lrgrad_softmax_cross_entropy(int32_t variant, int32_t batch, int32_t classes,
-    const float *logits, int32_t ldlogits, const int32_t *labels, float *dlogits, int32_t lddlogits, float *loss);
 
 #ifdef __cplusplus
 }

@@ -111,10 +111,6 @@ static float *floats(const pinned *p, int index, jint offset) {
   return p->elements[index] == NULL ? NULL : (float *)p->elements[index] + offset;
 }
 
-static int32_t *ints(const pinned *p, int index, jint offset) {
-  return p->elements[index] == NULL ? NULL : (int32_t *)p->elements[index] + offset;
-}
-
 /* After the critical region: throws for a status other than LRGRAD_OK, unless an exception is already pending. */
 static void throw_status(JNIEnv *env, int32_t status, const char *function) {
   if (status == LRGRAD_OK || (*env)->ExceptionCheck(env)) {
@@ -225,24 +221,6 @@ JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adamDirection(JNIEnv *env,
   throw_status(env, status, "lrgrad_adam_direction");
 }
 
-JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adafactorStep(JNIEnv *env, jclass cls, jint variant, jint m,
-    jint n, jfloat lr, jboolean scale_parameter, jfloat eps1, jfloat eps2, jfloat beta2t, jfloat clip_threshold,
-    jfloat beta1, jfloat weight_decay, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray row,
-    jint row_off, jfloatArray col, jint col_off, jfloatArray ema, jint ema_off) {
-  (void)cls;
-  pinned p = {0};
-  int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0), ir = add(env, &p, row, 1);
-  int ic = add(env, &p, col, 1), ie = add(env, &p, ema, 1);
-  int32_t status = JNI_ERROR_PIN;
-  if (pin_all(env, &p)) {
-    status = lrgrad_adafactor_step(variant, m, n, lr, scale_parameter, eps1, eps2, beta2t, clip_threshold, beta1,
-        weight_decay, floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, ir, row_off),
-        floats(&p, ic, col_off), floats(&p, ie, ema_off));
-    unpin_all(env, &p);
-  }
-  throw_status(env, status, "lrgrad_adafactor_step");
-}
-
 JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_biasAdd(JNIEnv *env, jclass cls, jint variant, jint rows,
     jint cols, jfloatArray bias, jint bias_off, jfloatArray y, jint y_off, jint ldy) {
   (void)cls;
@@ -294,21 +272,4 @@ JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_reluBackward(JNIEnv *env, 
     unpin_all(env, &p);
   }
   throw_status(env, status, "lrgrad_relu_backward");
-}
-
-JNIEXPORT jfloat JNICALL Java_org_lrgrad_jni_JniKernels_softmaxCrossEntropy(JNIEnv *env, jclass cls,
-    jint variant, jint batch, jint classes, jfloatArray logits, jint logits_off, jint ldlogits, jintArray labels,
-    jint labels_off, jfloatArray dlogits, jint dlogits_off, jint lddlogits) {
-  (void)cls;
-  pinned p = {0};
-  int il = add(env, &p, logits, 0), ilab = add(env, &p, labels, 0), id = add(env, &p, dlogits, 1);
-  float loss = 0.0f;
-  int32_t status = JNI_ERROR_PIN;
-  if (pin_all(env, &p)) {
-    status = lrgrad_softmax_cross_entropy(variant, batch, classes, floats(&p, il, logits_off), ldlogits,
-        ints(&p, ilab, labels_off), floats(&p, id, dlogits_off), lddlogits, &loss);
-    unpin_all(env, &p);
-  }
-  throw_status(env, status, "lrgrad_softmax_cross_entropy");
-  return loss;
 }

@@ -1,12 +1,14 @@
 package org.lrgrad.jni;
 
 import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on lrgrad's native library ({@code liblrgrad.so}, through JNI): every operation the library has runs
  * in C, in the {@link Variant} chosen at construction; the rest (the low-rank forms, linear algebra) are the
- * contract's Java defaults, which run on the native sgemm.
+ * contract's Java defaults, which run on the native sgemm. Softmax cross-entropy and Adafactor have no native
+ * version: they are inherited from {@link ReferenceKernels}, whose every array access is bounds-checked (a label
+ * rewritten by another thread after the contract's check can make the call throw, never read outside the logits).
  *
  * <p>The contract's public methods have checked every argument (lengths, offsets, overlaps) before an
  * {@code ...Unchecked} method is called, so nothing invalid crosses. The native side reaches the heap arrays
@@ -14,7 +16,7 @@ import org.lrgrad.kernels.Kernels;
  * critical region: {@link OutOfMemoryError} when it cannot get memory or an array, {@link IllegalArgumentException}
  * if the library rejects arguments the contract accepted (a bug). A call allocates nothing on the Java heap.
  */
-public final class JniKernels extends Kernels {
+public final class JniKernels extends ReferenceKernels {
 
   /** Which of the library's implementations runs; the numbers are {@code LRGRAD_VARIANT_*} in {@code lrgrad.h}. */
   public enum Variant {
@@ -107,14 +109,6 @@ public final class JniKernels extends Kernels {
   }
 
   @Override
-  protected void adafactorStepUnchecked(int m, int n, float lr, boolean scaleParameter, float eps1, float eps2,
-      float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g, int gOff,
-      float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff) {
-    adafactorStep(variant.code, m, n, lr, scaleParameter, eps1, eps2, beta2t, clipThreshold, beta1, weightDecay, p,
-        pOff, g, gOff, row, rowOff, col, colOff, beta1 != 0f ? ema : null, emaOff);
-  }
-
-  @Override
   protected void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
     biasAdd(variant.code, rows, cols, bias, biasOff, y, yOff, ldy);
   }
@@ -134,13 +128,6 @@ public final class JniKernels extends Kernels {
   protected void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx,
       int dxOff) {
     reluBackward(variant.code, len, x, xOff, dy, dyOff, dx, dxOff);
-  }
-
-  @Override
-  protected float softmaxCrossEntropyUnchecked(int batch, int classes, float[] logits, int logitsOff, int ldlogits,
-      int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits) {
-    return softmaxCrossEntropy(variant.code, batch, classes, logits, logitsOff, ldlogits, labels, labelsOff,
-        dlogits, dlogitsOff, lddlogits);
   }
 
   private static int code(AdamConvention convention) {
@@ -169,10 +156,6 @@ public final class JniKernels extends Kernels {
   private static native void adamDirection(int variant, int len, int step, float beta1, float beta2, float eps,
       int convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out, int outOff);
 
-  private static native void adafactorStep(int variant, int m, int n, float lr, boolean scaleParameter, float eps1,
-      float eps2, float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff,
-      float[] g, int gOff, float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff);
-
   private static native void biasAdd(int variant, int rows, int cols, float[] bias, int biasOff, float[] y,
       int yOff, int ldy);
 
@@ -183,7 +166,4 @@ public final class JniKernels extends Kernels {
 
   private static native void reluBackward(int variant, int len, float[] x, int xOff, float[] dy, int dyOff,
       float[] dx, int dxOff);
-
-  private static native float softmaxCrossEntropy(int variant, int batch, int classes, float[] logits,
-      int logitsOff, int ldlogits, int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits);
 }

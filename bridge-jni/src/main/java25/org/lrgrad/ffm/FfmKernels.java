@@ -15,13 +15,14 @@ import java.lang.invoke.MethodHandle;
 import org.lrgrad.ffm.generated.lrgrad_h;
 import org.lrgrad.jni.NativeLibrary;
 import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on lrgrad's native library through the Foreign Function & Memory API: the same exported
  * {@code lrgrad_*} functions (NEON variant) that the {@code jni} kernels call, reached through the bindings jextract
  * generated from {@code lrgrad.h} ({@link lrgrad_h}). The low-rank forms and the linear algebra are the contract's
- * Java defaults, running on the native sgemm.
+ * Java defaults, running on the native sgemm; softmax cross-entropy and Adafactor, which the library does not have,
+ * are inherited from {@link ReferenceKernels} (bounds-checked Java, safe against labels rewritten during a call).
  *
  * <p>{@link NativeLibrary#load()} finds, loads (into this class loader) and version-checks the library; the
  * generated bindings then find its symbols through {@link java.lang.foreign.SymbolLookup#loaderLookup()}, whatever
@@ -35,10 +36,7 @@ import org.lrgrad.kernels.Kernels;
  * status other than {@code LRGRAD_OK} becomes {@link OutOfMemoryError} (no scratch memory) or
  * {@link IllegalArgumentException} (the library rejected what the contract accepted: a bug).
  */
-public final class FfmKernels extends Kernels {
-
-  /** The loss of softmax cross-entropy comes back through a pointer: one cell per thread, reused. */
-  private static final ThreadLocal<float[]> LOSS = ThreadLocal.withInitial(() -> new float[1]);
+public final class FfmKernels extends ReferenceKernels {
 
   /**
    * Loads the native library (see {@link NativeLibrary#load()}) and checks that it has the NEON variant.
@@ -71,8 +69,6 @@ public final class FfmKernels extends Kernels {
         critical(lrgrad_h.lrgrad_adam_step$address(), lrgrad_h.lrgrad_adam_step$descriptor());
     static final MethodHandle ADAM_DIRECTION =
         critical(lrgrad_h.lrgrad_adam_direction$address(), lrgrad_h.lrgrad_adam_direction$descriptor());
-    static final MethodHandle ADAFACTOR_STEP =
-        critical(lrgrad_h.lrgrad_adafactor_step$address(), lrgrad_h.lrgrad_adafactor_step$descriptor());
     static final MethodHandle BIAS_ADD =
         critical(lrgrad_h.lrgrad_bias_add$address(), lrgrad_h.lrgrad_bias_add$descriptor());
     static final MethodHandle BIAS_GRADIENT =
@@ -80,8 +76,6 @@ public final class FfmKernels extends Kernels {
     static final MethodHandle RELU = critical(lrgrad_h.lrgrad_relu$address(), lrgrad_h.lrgrad_relu$descriptor());
     static final MethodHandle RELU_BACKWARD =
         critical(lrgrad_h.lrgrad_relu_backward$address(), lrgrad_h.lrgrad_relu_backward$descriptor());
-    static final MethodHandle SOFTMAX_CROSS_ENTROPY = critical(lrgrad_h.lrgrad_softmax_cross_entropy$address(),
-        lrgrad_h.lrgrad_softmax_cross_entropy$descriptor());
 
     private static MethodHandle critical(MemorySegment address, FunctionDescriptor descriptor) {
       return Linker.nativeLinker().downcallHandle(address, descriptor, Linker.Option.critical(true));
@@ -156,23 +150,6 @@ public final class FfmKernels extends Kernels {
   }
 
   @Override
-  protected void adafactorStepUnchecked(int m, int n, float lr, boolean scaleParameter, float eps1, float eps2,
-      float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g, int gOff,
-      float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff) {
-    // Locals, not conditionals in the argument list: invokeExact would see those as Object.
-    MemorySegment emaAt = beta1 != 0f ? at(ema, emaOff) : MemorySegment.NULL;
-    int status;
-    try {
-      status = (int) Downcalls.ADAFACTOR_STEP.invokeExact(Downcalls.VARIANT, m, n, lr, flag(scaleParameter), eps1,
-          eps2, beta2t, clipThreshold, beta1, weightDecay, at(p, pOff), at(g, gOff), at(row, rowOff),
-          at(col, colOff), emaAt);
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
-    check(status, "lrgrad_adafactor_step");
-  }
-
-  @Override
   protected void biasAddUnchecked(int rows, int cols, float[] bias, int biasOff, float[] y, int yOff, int ldy) {
     int status;
     try {
@@ -219,23 +196,6 @@ public final class FfmKernels extends Kernels {
       throw unexpected(t);
     }
     check(status, "lrgrad_relu_backward");
-  }
-
-  @Override
-  protected float softmaxCrossEntropyUnchecked(int batch, int classes, float[] logits, int logitsOff, int ldlogits,
-      int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits) {
-    float[] loss = LOSS.get();
-    MemorySegment dlogitsAt = dlogits != null ? at(dlogits, dlogitsOff) : MemorySegment.NULL;
-    int status;
-    try {
-      status = (int) Downcalls.SOFTMAX_CROSS_ENTROPY.invokeExact(Downcalls.VARIANT, batch, classes,
-          at(logits, logitsOff), ldlogits, HeapSegments.current().of(labels, labelsOff), dlogitsAt, lddlogits,
-          HeapSegments.current().of(loss, 0));
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
-    check(status, "lrgrad_softmax_cross_entropy");
-    return loss[0];
   }
 
   /** The heap segment of {@code array} from element {@code offset} on (this thread's, remembered). */
