@@ -394,15 +394,15 @@ static void f32_bias_gradient__neon(int32_t rows, int32_t cols, const float *dy,
   }
 }
 
-/* Lanes of v where x > 0, else +0 (a NaN x gives 0, as x > 0 is false). */
-static float32x4_t where_positive(float32x4_t x, float32x4_t v) {
-  uint32x4_t positive = vcgtq_f32(x, vdupq_n_f32(0.0f));
-  return vreinterpretq_f32_u32(vandq_u32(positive, vreinterpretq_u32_f32(v)));
+/* +0 in the lanes where x <= 0, else v: a NaN x keeps v (x <= 0 is false), as the scalar x <= 0 ? 0 : v. */
+static float32x4_t zero_where_not_positive(float32x4_t x, float32x4_t v) {
+  uint32x4_t not_positive = vcleq_f32(x, vdupq_n_f32(0.0f));
+  return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(v), not_positive));
 }
 
 static void relu4(const float *x, float *y) {
   float32x4_t xv = vld1q_f32(x);
-  vst1q_f32(y, where_positive(xv, xv));
+  vst1q_f32(y, zero_where_not_positive(xv, xv));
 }
 
 static void f32_relu__neon(int32_t len, const float *x, float *y) {
@@ -420,7 +420,7 @@ static void f32_relu__neon(int32_t len, const float *x, float *y) {
 }
 
 static void relu_backward4(const float *x, const float *dy, float *dx) {
-  vst1q_f32(dx, where_positive(vld1q_f32(x), vld1q_f32(dy)));
+  vst1q_f32(dx, zero_where_not_positive(vld1q_f32(x), vld1q_f32(dy)));
 }
 
 static void f32_relu_backward__neon(int32_t len, const float *x, const float *dy, float *dx) {

@@ -102,13 +102,14 @@ static void f32_bias_gradient__scalar(int32_t rows, int32_t cols, const float *d
 
 static void f32_relu__scalar(int32_t len, const float *x, float *y) {
   for (int32_t i = 0; i < len; i++) {
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    /* Not x > 0 ? x : 0, which maps NaN to 0: NaN goes through, as in torch.relu and the Java reference. */
+    y[i] = x[i] <= 0.0f ? 0.0f : x[i];
   }
 }
 
 static void f32_relu_backward__scalar(int32_t len, const float *x, const float *dy, float *dx) {
   for (int32_t i = 0; i < len; i++) {
-    dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+    dx[i] = x[i] <= 0.0f ? 0.0f : dy[i];
   }
 }
 

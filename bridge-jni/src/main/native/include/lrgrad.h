@@ -103,10 +103,10 @@ LRGRAD_API int32_t lrgrad_bias_add(int32_t variant, int32_t rows, int32_t cols, 
 LRGRAD_API int32_t lrgrad_bias_gradient(int32_t variant, int32_t rows, int32_t cols, const float *dy, int32_t lddy,
     float *db);
 
-/* y <- max(x, 0); y may be x. */
+/* y <- x <= 0 ? 0 : x, so NaN stays NaN (torch.relu); y may be x. */
 LRGRAD_API int32_t lrgrad_relu(int32_t variant, int32_t len, const float *x, float *y);
 
-/* dx <- dy where x > 0, else 0; dx may be dy. */
+/* dx <- x <= 0 ? 0 : dy (dy where x > 0 or x is NaN); dx may be dy. */
 LRGRAD_API int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const float *dy, float *dx);
 
 #ifdef __cplusplus

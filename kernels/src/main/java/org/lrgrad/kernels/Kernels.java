@@ -533,7 +533,10 @@ public abstract class Kernels {
   protected abstract void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db,
       int dbOff);
 
-  /** y ← max(x, 0) element-wise; y may be x itself (same offset). */
+  /**
+   * y ← max(x, 0) element-wise, and NaN where x is NaN, as {@code torch.relu}: a poisoned activation stays visible
+   * to the training's non-finite check instead of turning into 0. y may be x itself (same offset).
+   */
   public final void relu(int len, float[] x, int xOff, float[] y, int yOff) {
     Checks.nonNegative("len", len);
     Checks.vector("x", x, xOff, len);
@@ -547,8 +550,8 @@ public abstract class Kernels {
   protected abstract void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff);
 
   /**
-   * ReLU's gradient: dx ← dy where x &gt; 0, else 0 (the derivative at exactly 0 is 0, as PyTorch). x may be the
-   * pre-activation or ReLU's output (same mask). dx may be dy itself (same offset).
+   * ReLU's gradient: dx ← dy where x &gt; 0 or x is NaN, else 0 (the derivative at exactly 0 is 0; NaN passes
+   * dy on, as PyTorch's {@code threshold_backward}). x may be the pre-activation or ReLU's output (same mask). dx may be dy itself (same offset).
    */
   public final void reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
     Checks.nonNegative("len", len);
