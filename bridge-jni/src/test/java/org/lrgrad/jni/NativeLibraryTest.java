@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,33 @@ class NativeLibraryTest {
     assertTrue(probe.output().contains("loaded from System.loadLibrary(\"lrgrad\") has ABI version "
         + OLD_ABI_VERSION),
         probe.output());
+  }
+
+  /**
+   * The library allocates nothing and needs no math library: of the C library it imports at most memory copies and
+   * clears and the square root (sgemm's workspace comes from the caller since ABI 3; Adam's bias corrections, softmax
+   * cross-entropy and Adafactor are Java's; messages are built without snprintf). A library that imports no
+   * allocator cannot allocate in any call.
+   */
+  @Test
+  void theLibraryImportsNoAllocatorAndNoMathBeyondTheSquareRoot() throws Exception {
+    Process nm = new ProcessBuilder("nm", "-D", "--undefined-only", HOST_LIBRARY.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(nm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, nm.waitFor(), output);
+    Set<String> imported = new TreeSet<>();
+    for (String line : output.split("\n")) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length == 2 && fields[0].equals("U")) {
+        imported.add(fields[1].replaceAll("@.*", ""));
+      }
+    }
+    assertTrue(imported.contains("memcpy"), "nm read the imports: " + output);
+    Set<String> allowed = new TreeSet<>(Arrays.asList("memcpy", "memset", "sqrtf"));
+    for (String symbol : imported) {
+      assertTrue(allowed.contains(symbol), "the library imports " + symbol + "; it may import only " + allowed
+          + " (no allocator, no exp/log/pow, no formatting); all imports: " + imported);
+    }
   }
 
   @Test
