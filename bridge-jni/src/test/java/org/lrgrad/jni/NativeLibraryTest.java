@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,12 +50,42 @@ class NativeLibraryTest {
         probe.output());
   }
 
+  /** On the desktop the jar's copy, built with these classes, comes before java.library.path. */
   @Test
-  void loadsFromJavaLibraryPathBeforeTheJar() throws Exception {
+  void prefersTheJarsCopyToJavaLibraryPath() throws Exception {
     Probe probe = probe("-Djava.library.path=" + HOST_LIBRARY.getParent());
     assertEquals(0, probe.exitCode(), probe.output());
-    assertTrue(probe.output().startsWith("loaded: System.loadLibrary(\"lrgrad\"); abi " + NativeLibrary.ABI_VERSION),
+    assertTrue(probe.output().startsWith("loaded: the jar's native/linux-x86_64/liblrgrad.so (extracted to "),
         probe.output());
+    assertTrue(probe.output().contains("; abi " + NativeLibrary.ABI_VERSION), probe.output());
+  }
+
+  /**
+   * LD_LIBRARY_PATH with an empty entry puts the working folder on java.library.path; a liblrgrad.so planted there
+   * (here the test double of ABI 2) must not be loaded: the jar's copy is. Before, System.loadLibrary came first
+   * and loaded the planted file.
+   */
+  @Test
+  void aLibraryPlantedInTheWorkingFolderIsNotLoaded(@TempDir Path dir) throws Exception {
+    Files.copy(ABI_MISMATCH_LIBRARY, dir.resolve("liblrgrad.so"));
+    Probe probe = probe(dir, Map.of("LD_LIBRARY_PATH", ":"), "-Dlrgrad.test.probe=planted");
+    assertEquals(0, probe.exitCode(), probe.output());
+    assertTrue(probe.output().startsWith("loaded: the jar's native/linux-x86_64/liblrgrad.so (extracted to "),
+        probe.output());
+    assertTrue(probe.output().contains("; abi " + NativeLibrary.ABI_VERSION), probe.output());
+    assertFalse(probe.output().contains(dir.toString() + "/liblrgrad.so"), probe.output());
+  }
+
+  /** The folder the jar's copy is extracted into is new, private to this user, and gone once loaded. */
+  @Test
+  void theJarsCopyIsExtractedIntoAPrivateFolderThatIsDeletedAfterwards() {
+    String source = NativeLibrary.load();
+    String extracted = source.substring(source.indexOf("extracted to ") + 13, source.length() - 1);
+    Path folder = Path.of(extracted).getParent();
+    assertTrue(folder.getFileName().toString().startsWith("lrgrad-"), extracted);
+    assertEquals(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(), folder.getParent().toAbsolutePath(),
+        extracted);
+    assertFalse(Files.exists(folder), "the extraction folder should be deleted once loaded: " + folder);
   }
 
   @Test
@@ -98,14 +129,13 @@ class NativeLibraryTest {
         probe.output());
   }
 
-  /** A stale library on java.library.path is refused, not silently replaced by the jar's copy. */
+  /** A stale library on java.library.path is not loaded on the desktop: the jar's copy is. */
   @Test
-  void theOldAbiVersionIsRefusedFromJavaLibraryPath() throws Exception {
+  void aStaleLibraryOnJavaLibraryPathIsNotLoaded() throws Exception {
     Probe probe = probe("-Djava.library.path=" + ABI_MISMATCH_LIBRARY.getParent());
-    assertEquals(3, probe.exitCode(), probe.output());
-    assertTrue(probe.output().contains("loaded from System.loadLibrary(\"lrgrad\") has ABI version "
-        + OLD_ABI_VERSION),
-        probe.output());
+    assertEquals(0, probe.exitCode(), probe.output());
+    assertTrue(probe.output().startsWith("loaded: the jar's "), probe.output());
+    assertTrue(probe.output().contains("; abi " + NativeLibrary.ABI_VERSION), probe.output());
   }
 
   /**
@@ -160,6 +190,12 @@ class NativeLibraryTest {
   }
 
   private static Probe probe(String property) throws IOException, InterruptedException, URISyntaxException {
+    return probe(null, Map.of(), property);
+  }
+
+  /** In workingFolder (null: this JVM's) with environment variables added. */
+  private static Probe probe(Path workingFolder, Map<String, String> environment, String property)
+      throws IOException, InterruptedException, URISyntaxException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -167,7 +203,12 @@ class NativeLibraryTest {
     command.add("-cp");
     command.add(codeSource(NativeLibrary.class) + java.io.File.pathSeparator + codeSource(LoadProbe.class));
     command.add(LoadProbe.class.getName());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (workingFolder != null) {
+      builder.directory(workingFolder.toFile());
+    }
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish: " + output);
     return new Probe(process.exitValue(), output);
