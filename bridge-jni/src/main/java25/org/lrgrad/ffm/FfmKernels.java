@@ -51,13 +51,17 @@ import org.lrgrad.kernels.reference.ReferenceKernels;
 public final class FfmKernels extends ReferenceKernels {
 
   /**
-   * The largest sgemm (m·n·k multiply-adds) that runs as a critical downcall. Measured on this project's build
-   * machine (see docs/incoming/harden-native.md): sgemm on the NEON code through SIMDe runs at about 10 to 20
-   * multiply-adds per nanosecond, so 2^22 (a 161³ product) holds a safepoint up for well under a millisecond.
+   * The largest sgemm (m·n·k multiply-adds) that runs as a critical downcall: 2^22, a 161³ product, took 0.55 ms
+   * through ffm on the 2-core build machine under load (a 1536³ one, all critical before, held every safepoint for
+   * up to 989 ms). Numbers and commands: docs/incoming/harden-native.md.
    */
   static final long CRITICAL_SGEMM_MULTIPLY_ADDS = 1L << 22;
 
-  /** The longest piece of an element-wise operation per critical downcall (Adam, the slowest: a few hundred µs). */
+  /**
+   * The longest piece of an element-wise operation per critical downcall: an Adam step over 2^16 elements (the
+   * slowest, memory-bound) took about 1 ms there under the same load. Pieces keep the number of remembered heap
+   * segments small (a layer of 2^20 weights is 16 pieces per array).
+   */
   static final int CRITICAL_ELEMENTS = 1 << 16;
 
   /** How a call reaches C; see the class comment. */
