@@ -17,6 +17,23 @@ import org.lrgrad.kernels.linalg.TopSubspace;
  *
  * <p>The low-rank operations, optimizer steps and layer operations have default implementations written once on
  * top of {@link #sgemmUnchecked}; an implementation overrides what it can do faster.
+ *
+ * <p><b>Rounding: one rule per operation</b>, which every implementation (reference, Vector API, JNI in C and NEON,
+ * FFM) and every test holds to:
+ * <ul>
+ *   <li>Element-wise operations ({@link #sgdStep}, {@link #momentumStep}, {@link #adamStep}, {@link #adamDirection},
+ *       {@link #biasAdd}, {@link #relu}, {@link #reluBackward}) give the reference's result bit for bit: each
+ *       product, sum, quotient and square root rounded to float on its own, in the reference's order, with no fused
+ *       multiply-add; the scalars that depend only on the step count come from {@link AdamBiasCorrection} (double,
+ *       rounded to float once), on every implementation, native ones included.</li>
+ *   <li>{@link #biasGradient} sums each column in row order: bit for bit too.</li>
+ *   <li>Products and the reductions inside them ({@link #sgemm} and what is built on it: the low-rank forms,
+ *       orthonormalization, top subspaces) are within the depth-scaled bound 2(k+2)·u·Σ|a·b| of the exact result
+ *       (u = 2⁻²⁴, k the depth); the order of the sums, blocking and fused multiply-adds are the implementation's
+ *       choice.</li>
+ *   <li>{@link #softmaxCrossEntropy} and {@link #adafactorStep} have one implementation, the reference's (sums in
+ *       double), which every other implementation inherits or reproduces.</li>
+ * </ul>
  */
 public abstract class Kernels {
 
