@@ -53,7 +53,7 @@ public final class FfmKernels extends ReferenceKernels {
   /**
    * The largest sgemm (m·n·k multiply-adds) that runs as a critical downcall: 2^22, a 161³ product, took 0.55 ms
    * through ffm on the 2-core build machine under load (a 1536³ one, all critical before, held every safepoint for
-   * up to 989 ms). Numbers and commands: docs/incoming/harden-native.md.
+   * up to 989 ms, by -Xlog:safepoint beside a loop of them).
    */
   static final long CRITICAL_SGEMM_MULTIPLY_ADDS = 1L << 22;
 
