@@ -429,7 +429,8 @@ static void test_adam_direction(int32_t variant, int32_t len, int32_t off, int32
   region *dst = in_place ? &g : &out;
   float scale = convention == LRGRAD_ADAM_TORCH ? s.inv_bc1 : s.galore_factor;
   int ok = lrgrad_adam_direction(variant, len, beta1, beta2, eps, convention, scale, s.sqrt_bc2, g.at, m.at, v.at,
-      dst->at) == LRGRAD_OK && region_outside_untouched(dst) && region_outside_untouched(&m) && region_outside_untouched(&v);
+      dst->at) == LRGRAD_OK && region_outside_untouched(dst) && region_outside_untouched(&m)
+      && region_outside_untouched(&v);
   const char *op = VARIANT_NAMES[variant];
   for (int32_t i = 0; i < len; i++) {
     term mi, vi, ratio;

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.lrgrad.jni.NativeLibrary;
 
 /**
- * The committed jextract output ({@code org.lrgrad.ffm.lrgrad_h}) matches {@code lrgrad.h} as it is now: every function the header declares has a
- * generated method and descriptor of the same C signature, no generated function is gone from the header, and every
- * integer macro has the header's value. A header change without regenerating the bindings fails here.
+ * The committed jextract output ({@code org.lrgrad.ffm.lrgrad_h}) matches {@code lrgrad.h} as it is now: every
+ * function the header declares has a generated method and descriptor of the same C signature, no generated function
+ * is gone from the header, and every integer macro has the header's value. A header change without regenerating the
+ * bindings fails here. And the generated classes are not public API.
  *
  * <p>The generated classes live in the Java 25 layer, which tests see only on the class path (not at compile
  * time), hence the reflection.
