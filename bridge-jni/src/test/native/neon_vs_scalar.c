@@ -11,7 +11,8 @@
  * Bounds (as the Java tests' Tolerance): a dot product of depth k within 2(k+2)u times the sum of its terms'
  * magnitudes (u = 2^-24), so the bound grows with the depth; an element-wise step within 4u times the first-order
  * error magnitude of its formula, which the oracle carries beside each value (each operation adds its result's
- * magnitude to what it inherits). The slack covers fused versus separate rounding.
+ * magnitude to what it inherits), and NEON's element-wise outputs equal the scalar C's bit for bit (no FMA: the
+ * rounding rule of org.lrgrad.kernels.Kernels).
  *
  * Usage: neon_vs_scalar LABEL [SUMMARY_FILE]. Prints one line "LABEL: N passed, N failed" (and the first failures
  * before it), writes the same line to SUMMARY_FILE when given, and exits 1 when a case failed.
@@ -25,7 +26,6 @@
 #include <string.h>
 
 #include "lrgrad.h"
-#include "ops.h"
 
 #define U (FLT_EPSILON / 2.0)
 #define SENTINEL (-12345.0f)
@@ -144,8 +144,19 @@ static int check_sgemm(int32_t variant, int trans_a, int trans_b, int32_t m, int
     }
   }
   region c0 = region_copy(&c);
-  int32_t status = lrgrad_sgemm(variant, trans_a, trans_b, m, n, k, alpha, a.at, a.ld, b.at, b.ld, beta, c.at, c.ld);
-  int ok = status == LRGRAD_OK && region_outside_untouched(&c);
+  /* The caller's workspace: the library allocates nothing. One float short is refused before anything is written. */
+  int64_t workspace_size = lrgrad_sgemm_workspace_size(variant, m, n, k);
+  float *workspace = checked_malloc(sizeof(float) * (size_t)(workspace_size + 1));
+  int ok = workspace_size >= 0;
+  if (workspace_size > 0) {
+    ok &= lrgrad_sgemm(variant, trans_a, trans_b, m, n, k, alpha, a.at, a.ld, b.at, b.ld, beta, c.at, c.ld,
+        workspace, workspace_size - 1) == LRGRAD_ERROR_WORKSPACE
+        && memcmp(c.buffer, c0.buffer, sizeof(float) * c.size) == 0;
+  }
+  int32_t status = lrgrad_sgemm(variant, trans_a, trans_b, m, n, k, alpha, a.at, a.ld, b.at, b.ld, beta, c.at, c.ld,
+      workspace, workspace_size);
+  free(workspace);
+  ok &= status == LRGRAD_OK && region_outside_untouched(&c);
   for (int32_t i = 0; ok && i < m; i++) {
     for (int32_t j = 0; ok && j < n; j++) {
       double sum = 0.0, magnitude = 0.0;
@@ -252,6 +263,32 @@ static term square_root(term a) {
   return t;
 }
 
+/*
+ * The rounding rule of the element-wise steps: NEON equals the scalar C (and so the Java reference) bit for bit, no
+ * FMA. Both variants run on the same inputs (test_elementwise replays the generator); the scalar run records its
+ * outputs, whole buffers with their sentinels, and the NEON run must reproduce them.
+ */
+enum { MAX_OUTPUTS = 3 };
+static float *recorded[MAX_OUTPUTS];
+static size_t recorded_size[MAX_OUTPUTS];
+
+static int same_bits_as_scalar(int32_t variant, const char *op, int32_t len, int count, const region *outputs) {
+  int ok = 1;
+  for (int i = 0; i < count; i++) {
+    size_t bytes = sizeof(float) * outputs[i].size;
+    if (variant == LRGRAD_VARIANT_SCALAR) {
+      free(recorded[i]);
+      recorded[i] = checked_malloc(bytes);
+      memcpy(recorded[i], outputs[i].buffer, bytes);
+      recorded_size[i] = outputs[i].size;
+    } else if (recorded_size[i] != outputs[i].size || memcmp(recorded[i], outputs[i].buffer, bytes) != 0) {
+      report("%s len=%d: output %d of neon differs from scalar C (the rule is bit for bit)", op, len, i);
+      ok = 0;
+    }
+  }
+  return ok;
+}
+
 /* got (float) against the oracle's term; reports with the operation's description. */
 static int close_to(float got, term want, const char *op, const char *name, int32_t len, int32_t i) {
   double bound = 4.0 * U * want.mag + DBL_MIN;
@@ -279,6 +316,8 @@ static void test_sgd(int32_t variant, int32_t len, int32_t off) {
     term grad = add(exact(g.at[i]), mul(exact(wd), exact(p0.at[i])));
     ok &= close_to(p.at[i], sub(exact(p0.at[i]), mul(exact(lr), grad)), VARIANT_NAMES[variant], "sgd p", len, i);
   }
+  region outputs[] = {p};
+  ok &= same_bits_as_scalar(variant, "sgd", len, 1, outputs);
   count(ok);
   free(p.buffer);
   free(g.buffer);
@@ -301,6 +340,8 @@ static void test_momentum(int32_t variant, int32_t len, int32_t off, int32_t ste
     ok &= close_to(p.at[i], sub(exact(p0.at[i]), mul(exact(lr), update)), VARIANT_NAMES[variant], "momentum p",
         len, i);
   }
+  region outputs[] = {p, buf};
+  ok &= same_bits_as_scalar(variant, "momentum", len, 2, outputs);
   count(ok);
   free(p.buffer);
   free(g.buffer);
@@ -309,8 +350,20 @@ static void test_momentum(int32_t variant, int32_t len, int32_t off, int32_t ste
   free(buf0.buffer);
 }
 
+/* The step-only scalars of Adam as the Java side computes them (AdamBiasCorrection): in double, rounded once. */
+typedef struct adam_scalars {
+  float torch_step_size, sqrt_bc2, galore_step_size, inv_bc1, galore_factor;
+} adam_scalars;
+
+static adam_scalars adam_scalars_of(int32_t step, float lr, float beta1, float beta2) {
+  double bc1 = 1.0 - pow(beta1, step), bc2 = 1.0 - pow(beta2, step);
+  adam_scalars s = {(float)(lr / bc1), (float)sqrt(bc2), (float)(lr * sqrt(bc2) / bc1), (float)(1.0 / bc1),
+      (float)(sqrt(bc2) / bc1)};
+  return s;
+}
+
 /* m, v after one step from grad, and Adam's ratio m / (sqrt(v) / sqrt(bc2) + eps) (TORCH) or m / (sqrt(v) + eps). */
-static void adam_oracle(int convention, const lrgrad_adam_scalars *s, float beta1, float beta2, float eps, term grad,
+static void adam_oracle(int convention, const adam_scalars *s, float beta1, float beta2, float eps, term grad,
     float m_old, float v_old, term *m, term *v, term *ratio) {
   *m = add(mul(exact(beta1), exact(m_old)), mul(exact(1.0f - beta1), grad));
   *v = add(mul(exact(beta2), exact(v_old)), mul(mul(exact(1.0f - beta2), grad), grad));
@@ -324,12 +377,13 @@ static void adam_oracle(int convention, const lrgrad_adam_scalars *s, float beta
 static void test_adam(int32_t variant, int32_t len, int32_t off, int32_t step, int decoupled, int convention) {
   /* eps = 1e-3 next to sqrt(v) <= 0.1 makes eps's place in the formula visible; 1e-8 does not. */
   const float lr = 0.01f, beta1 = 0.9f, beta2 = 0.999f, eps = step == 1 ? 1e-8f : 1e-3f, wd = 0.1f;
-  lrgrad_adam_scalars s = lrgrad_adam_scalars_of(step, lr, beta1, beta2);
+  adam_scalars s = adam_scalars_of(step, lr, beta1, beta2);
   region p = vector_new(len, off, -1.0f, 1.0f), g = vector_new(len, (off + 1) % 4, -1.0f, 1.0f);
   region m = vector_new(len, (off + 2) % 4, -0.1f, 0.1f), v = vector_new(len, (off + 3) % 4, 0.0f, 0.01f);
   region p0 = region_copy(&p), m0 = region_copy(&m), v0 = region_copy(&v);
-  int ok = lrgrad_adam_step(variant, len, step, lr, beta1, beta2, eps, wd, decoupled, convention, p.at, g.at, m.at,
-      v.at) == LRGRAD_OK && region_outside_untouched(&p) && region_outside_untouched(&m)
+  float step_scale = convention == LRGRAD_ADAM_TORCH ? s.torch_step_size : s.galore_step_size;
+  int ok = lrgrad_adam_step(variant, len, lr, beta1, beta2, eps, wd, decoupled, convention, step_scale, s.sqrt_bc2,
+      p.at, g.at, m.at, v.at) == LRGRAD_OK && region_outside_untouched(&p) && region_outside_untouched(&m)
       && region_outside_untouched(&v);
   const char *op = VARIANT_NAMES[variant];
   for (int32_t i = 0; i < len; i++) {
@@ -352,6 +406,8 @@ static void test_adam(int32_t variant, int32_t len, int32_t off, int32_t step, i
     ok &= close_to(v.at[i], vi, op, "adam v", len, i);
     ok &= close_to(p.at[i], pv, op, "adam p", len, i);
   }
+  region outputs[] = {p, m, v};
+  ok &= same_bits_as_scalar(variant, "adam", len, 3, outputs);
   count(ok);
   free(p.buffer);
   free(g.buffer);
@@ -365,14 +421,16 @@ static void test_adam(int32_t variant, int32_t len, int32_t off, int32_t step, i
 static void test_adam_direction(int32_t variant, int32_t len, int32_t off, int32_t step, int convention,
     int in_place) {
   const float beta1 = 0.9f, beta2 = 0.999f, eps = step == 1 ? 1e-8f : 1e-3f;
-  lrgrad_adam_scalars s = lrgrad_adam_scalars_of(step, 0.0f, beta1, beta2);
+  adam_scalars s = adam_scalars_of(step, 0.0f, beta1, beta2);
   region g = vector_new(len, off, -1.0f, 1.0f);
   region m = vector_new(len, (off + 1) % 4, -0.1f, 0.1f), v = vector_new(len, (off + 2) % 4, 0.0f, 0.01f);
   region out = vector_new(len, (off + 3) % 4, -1.0f, 1.0f);
   region g0 = region_copy(&g), m0 = region_copy(&m), v0 = region_copy(&v);
   region *dst = in_place ? &g : &out;
-  int ok = lrgrad_adam_direction(variant, len, step, beta1, beta2, eps, convention, g.at, m.at, v.at, dst->at)
-      == LRGRAD_OK && region_outside_untouched(dst) && region_outside_untouched(&m) && region_outside_untouched(&v);
+  float scale = convention == LRGRAD_ADAM_TORCH ? s.inv_bc1 : s.galore_factor;
+  int ok = lrgrad_adam_direction(variant, len, beta1, beta2, eps, convention, scale, s.sqrt_bc2, g.at, m.at, v.at,
+      dst->at) == LRGRAD_OK && region_outside_untouched(dst) && region_outside_untouched(&m)
+      && region_outside_untouched(&v);
   const char *op = VARIANT_NAMES[variant];
   for (int32_t i = 0; i < len; i++) {
     term mi, vi, ratio;
@@ -382,6 +440,8 @@ static void test_adam_direction(int32_t variant, int32_t len, int32_t off, int32
     ok &= close_to(v.at[i], vi, op, "adam_direction v", len, i);
     ok &= close_to(dst->at[i], d, op, "adam_direction out", len, i);
   }
+  region outputs[] = {*dst, m, v};
+  ok &= same_bits_as_scalar(variant, "adam_direction", len, 3, outputs);
   count(ok);
   free(g.buffer);
   free(m.buffer);
@@ -469,24 +529,32 @@ static void test_bias(int32_t rows, int32_t cols, int32_t pad, int32_t off) {
   }
 }
 
+/* Runs call for the scalar variant, then for NEON on the same generated inputs (the generator replayed). */
+#define BOTH_VARIANTS(call)                                                                       \
+  do {                                                                                            \
+    uint64_t replay = rng_state;                                                                  \
+    for (int32_t variant = LRGRAD_VARIANT_SCALAR; variant <= LRGRAD_VARIANT_NEON; variant++) {  \
+      rng_state = replay;                                                                         \
+      call;                                                                                       \
+    }                                                                                             \
+  } while (0)
+
 static void test_elementwise(void) {
   for (int32_t si = 0; si <= N_SIZES; si++) {
     /* The grid's lengths, then one long enough to run many full vectors. */
     int32_t len = si < N_SIZES ? SIZES[si] : 1000;
     int32_t off = si % 4;
-    for (int32_t variant = LRGRAD_VARIANT_SCALAR; variant <= LRGRAD_VARIANT_NEON; variant++) {
-      test_sgd(variant, len, off);
-      for (int32_t step = 1; step <= 2; step++) {
-        test_momentum(variant, len, off, step, 0);
-        test_momentum(variant, len, off, step, 1);
-      }
-      for (int convention = LRGRAD_ADAM_TORCH; convention <= LRGRAD_ADAM_GALORE; convention++) {
-        for (int32_t step = 1; step <= 7; step += 6) {
-          test_adam(variant, len, off, step, 0, convention);
-          test_adam(variant, len, off, step, 1, convention);
-          test_adam_direction(variant, len, off, step, convention, 0);
-          test_adam_direction(variant, len, off, step, convention, 1);
-        }
+    BOTH_VARIANTS(test_sgd(variant, len, off));
+    for (int32_t step = 1; step <= 2; step++) {
+      BOTH_VARIANTS(test_momentum(variant, len, off, step, 0));
+      BOTH_VARIANTS(test_momentum(variant, len, off, step, 1));
+    }
+    for (int convention = LRGRAD_ADAM_TORCH; convention <= LRGRAD_ADAM_GALORE; convention++) {
+      for (int32_t step = 1; step <= 7; step += 6) {
+        BOTH_VARIANTS(test_adam(variant, len, off, step, 0, convention));
+        BOTH_VARIANTS(test_adam(variant, len, off, step, 1, convention));
+        BOTH_VARIANTS(test_adam_direction(variant, len, off, step, convention, 0));
+        BOTH_VARIANTS(test_adam_direction(variant, len, off, step, convention, 1));
       }
     }
     test_relu(len, off, 0);

@@ -36,8 +36,17 @@ static int bad_convention(int32_t convention) {
   return convention != LRGRAD_ADAM_TORCH && convention != LRGRAD_ADAM_GALORE;
 }
 
+int64_t lrgrad_sgemm_workspace_size(int32_t variant, int32_t m, int32_t n, int32_t k) {
+  const lrgrad_ops *ops = ops_of(variant);
+  if (ops == NULL || m < 0 || n < 0 || k < 0) {
+    return -1;
+  }
+  return m == 0 || n == 0 || k == 0 ? 0 : ops->gemm_workspace(m, n, k);
+}
+
 int32_t lrgrad_sgemm(int32_t variant, int32_t trans_a, int32_t trans_b, int32_t m, int32_t n, int32_t k,
-    float alpha, const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc) {
+    float alpha, const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc,
+    float *workspace, int64_t workspace_size) {
   const lrgrad_ops *ops = ops_of(variant);
   if (ops == NULL) {
     return LRGRAD_ERROR_VARIANT;
@@ -45,6 +54,10 @@ int32_t lrgrad_sgemm(int32_t variant, int32_t trans_a, int32_t trans_b, int32_t 
   if (k < 0 || bad_matrix(a, trans_a ? k : m, trans_a ? m : k, lda)
       || bad_matrix(b, trans_b ? n : k, trans_b ? k : n, ldb) || bad_matrix(c, m, n, ldc)) {
     return LRGRAD_ERROR_ARGUMENT;
+  }
+  int64_t needed = lrgrad_sgemm_workspace_size(variant, m, n, k);
+  if (workspace_size < needed || (workspace == NULL && needed > 0)) {
+    return LRGRAD_ERROR_WORKSPACE;
   }
   if (m == 0 || n == 0) {
     return LRGRAD_OK;
@@ -59,7 +72,8 @@ int32_t lrgrad_sgemm(int32_t variant, int32_t trans_a, int32_t trans_b, int32_t 
     }
     return LRGRAD_OK;
   }
-  return ops->gemm(trans_a != 0, trans_b != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  ops->gemm(trans_a != 0, trans_b != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, workspace);
+  return LRGRAD_OK;
 }
 
 int32_t lrgrad_sgd_step(int32_t variant, int32_t len, float lr, float weight_decay, float *p, const float *g) {
@@ -91,51 +105,37 @@ int32_t lrgrad_momentum_step(int32_t variant, int32_t len, int32_t step, float l
   return LRGRAD_OK;
 }
 
-int32_t lrgrad_adam_step(int32_t variant, int32_t len, int32_t step, float lr, float beta1, float beta2,
-    float eps, float weight_decay, int32_t decoupled_weight_decay, int32_t convention, float *p, const float *g,
-    float *m, float *v) {
+int32_t lrgrad_adam_step(int32_t variant, int32_t len, float lr, float beta1, float beta2, float eps,
+    float weight_decay, int32_t decoupled_weight_decay, int32_t convention, float step_scale, float sqrt_bc2,
+    float *p, const float *g, float *m, float *v) {
   const lrgrad_ops *ops = ops_of(variant);
   if (ops == NULL) {
     return LRGRAD_ERROR_VARIANT;
   }
-  if (step < 1 || bad_convention(convention) || bad_vector(p, len) || bad_vector(g, len) || bad_vector(m, len)
+  if (bad_convention(convention) || bad_vector(p, len) || bad_vector(g, len) || bad_vector(m, len)
       || bad_vector(v, len)) {
     return LRGRAD_ERROR_ARGUMENT;
   }
   if (len > 0) {
-    ops->adam(len, step, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay != 0, convention, p, g, m, v);
+    ops->adam(len, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay != 0, convention, step_scale,
+        sqrt_bc2, p, g, m, v);
   }
   return LRGRAD_OK;
 }
 
-int32_t lrgrad_adam_direction(int32_t variant, int32_t len, int32_t step, float beta1, float beta2, float eps,
-    int32_t convention, const float *g, float *m, float *v, float *out) {
+int32_t lrgrad_adam_direction(int32_t variant, int32_t len, float beta1, float beta2, float eps,
+    int32_t convention, float scale, float sqrt_bc2, const float *g, float *m, float *v, float *out) {
   const lrgrad_ops *ops = ops_of(variant);
   if (ops == NULL) {
     return LRGRAD_ERROR_VARIANT;
   }
-  if (step < 1 || bad_convention(convention) || bad_vector(g, len) || bad_vector(m, len) || bad_vector(v, len)
+  if (bad_convention(convention) || bad_vector(g, len) || bad_vector(m, len) || bad_vector(v, len)
       || bad_vector(out, len)) {
     return LRGRAD_ERROR_ARGUMENT;
   }
   if (len > 0) {
-    ops->adam_direction(len, step, beta1, beta2, eps, convention, g, m, v, out);
+    ops->adam_direction(len, beta1, beta2, eps, convention, scale, sqrt_bc2, g, m, v, out);
   }
-  return LRGRAD_OK;
-}
-
-int32_t lrgrad_adafactor_step(int32_t variant, int32_t m, int32_t n, float lr, int32_t scale_parameter,
-    float eps1, float eps2, float beta2t, float clip_threshold, float beta1, float weight_decay, float *p,
-    const float *g, float *row, float *col, float *ema) {
-  if (ops_of(variant) == NULL) {
-    return LRGRAD_ERROR_VARIANT;
-  }
-  if (m < 1 || n < 1 || (int64_t)m * n > INT32_MAX || p == NULL || g == NULL || row == NULL || col == NULL
-      || (beta1 != 0.0f && ema == NULL)) {
-    return LRGRAD_ERROR_ARGUMENT;
-  }
-  lrgrad_adafactor_f64(m, n, lr, scale_parameter != 0, eps1, eps2, beta2t, clip_threshold, beta1, weight_decay, p,
-      g, row, col, ema);
   return LRGRAD_OK;
 }
 
@@ -193,23 +193,5 @@ int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const
   if (len > 0) {
     ops->relu_backward(len, x, dy, dx);
   }
-  return LRGRAD_OK;
-}
-
-int32_t lrgrad_softmax_cross_entropy(int32_t variant, int32_t batch, int32_t classes, const float *logits,
-    int32_t ldlogits, const int32_t *labels, float *dlogits, int32_t lddlogits, float *loss) {
-  if (ops_of(variant) == NULL) {
-    return LRGRAD_ERROR_VARIANT;
-  }
-  if (batch < 1 || classes < 1 || bad_matrix(logits, batch, classes, ldlogits) || labels == NULL || loss == NULL
-      || (dlogits != NULL && bad_matrix(dlogits, batch, classes, lddlogits))) {
-    return LRGRAD_ERROR_ARGUMENT;
-  }
-  for (int32_t b = 0; b < batch; b++) {
-    if (labels[b] < 0 || labels[b] >= classes) {
-      return LRGRAD_ERROR_ARGUMENT;
-    }
-  }
-  lrgrad_softmax_cross_entropy_f64(batch, classes, logits, ldlogits, labels, dlogits, lddlogits, loss);
   return LRGRAD_OK;
 }

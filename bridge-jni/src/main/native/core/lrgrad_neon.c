@@ -15,12 +15,11 @@
 #endif
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #if !defined(__aarch64__)
-/* Older SIMDe releases (0.7, Debian 12) lack three AArch64 intrinsics: the same results from ones they have
-   (IEEE division and square root lane by lane; a - b*c fused as a + (-b)*c). */
+/* Older SIMDe releases (0.7, Debian 12) lack two AArch64 intrinsics: the same results lane by lane (IEEE division
+   and square root). */
 #ifndef vdivq_f32
 static float32x4_t lanewise_div(float32x4_t a, float32x4_t b) {
   float x[4], y[4];
@@ -43,9 +42,6 @@ static float32x4_t lanewise_sqrt(float32x4_t a) {
   return vld1q_f32(x);
 }
 #define vsqrtq_f32 lanewise_sqrt
-#endif
-#ifndef vfmsq_f32
-#define vfmsq_f32(a, b, c) vfmaq_f32((a), vnegq_f32(b), (c))
 #endif
 #endif
 
@@ -169,37 +165,36 @@ static int32_t round_up(int32_t x, int32_t to) {
   return (x + to - 1) / to * to;
 }
 
-static int32_t f32_gemm__neon(int trans_a, int trans_b, int32_t m, int32_t n, int32_t k, float alpha,
-    const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc) {
-  int32_t kc_max = min_i32(k, KC);
-  float *packed_a = malloc(sizeof(float) * (size_t)round_up(min_i32(m, MC), MR) * (size_t)kc_max);
-  float *packed_b = malloc(sizeof(float) * (size_t)round_up(min_i32(n, NC), NR) * (size_t)kc_max);
-  int32_t status = LRGRAD_ERROR_NO_MEMORY;
-  if (packed_a != NULL && packed_b != NULL) {
-    for (int32_t jc = 0; jc < n; jc += NC) {
-      int32_t nc = min_i32(NC, n - jc);
-      for (int32_t pc = 0; pc < k; pc += KC) {
-        int32_t kc = min_i32(KC, k - pc);
-        /* Later blocks of k add to what the first wrote (which applied beta). */
-        float block_beta = pc == 0 ? beta : 1.0f;
-        pack_b(trans_b, b, ldb, pc, kc, jc, nc, packed_b);
-        for (int32_t ic = 0; ic < m; ic += MC) {
-          int32_t mc = min_i32(MC, m - ic);
-          pack_a(trans_a, a, lda, ic, mc, pc, kc, packed_a);
-          for (int32_t jr = 0; jr < nc; jr += NR) {
-            for (int32_t ir = 0; ir < mc; ir += MR) {
-              f32_gemm_8x8__neonfma(kc, packed_a + (int64_t)ir * kc, packed_b + (int64_t)jr * kc, alpha, block_beta,
-                  c + (int64_t)(ic + ir) * ldc + jc + jr, ldc, min_i32(MR, mc - ir), min_i32(NR, nc - jr));
-            }
+/* The packing panels: op(A)'s block of at most MC rows and op(B)'s of at most NC columns, KC deep (at most
+   (128 + 2048) * 256 floats, 2.2 MB). */
+static int64_t f32_gemm_workspace__neon(int32_t m, int32_t n, int32_t k) {
+  int64_t kc_max = min_i32(k, KC);
+  return ((int64_t)round_up(min_i32(m, MC), MR) + round_up(min_i32(n, NC), NR)) * kc_max;
+}
+
+static void f32_gemm__neon(int trans_a, int trans_b, int32_t m, int32_t n, int32_t k, float alpha,
+    const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc, float *workspace) {
+  float *packed_a = workspace;
+  float *packed_b = workspace + (int64_t)round_up(min_i32(m, MC), MR) * min_i32(k, KC);
+  for (int32_t jc = 0; jc < n; jc += NC) {
+    int32_t nc = min_i32(NC, n - jc);
+    for (int32_t pc = 0; pc < k; pc += KC) {
+      int32_t kc = min_i32(KC, k - pc);
+      /* Later blocks of k add to what the first wrote (which applied beta). */
+      float block_beta = pc == 0 ? beta : 1.0f;
+      pack_b(trans_b, b, ldb, pc, kc, jc, nc, packed_b);
+      for (int32_t ic = 0; ic < m; ic += MC) {
+        int32_t mc = min_i32(MC, m - ic);
+        pack_a(trans_a, a, lda, ic, mc, pc, kc, packed_a);
+        for (int32_t jr = 0; jr < nc; jr += NR) {
+          for (int32_t ir = 0; ir < mc; ir += MR) {
+            f32_gemm_8x8__neonfma(kc, packed_a + (int64_t)ir * kc, packed_b + (int64_t)jr * kc, alpha, block_beta,
+                c + (int64_t)(ic + ir) * ldc + jc + jr, ldc, min_i32(MR, mc - ir), min_i32(NR, nc - jr));
           }
         }
       }
     }
-    status = LRGRAD_OK;
   }
-  free(packed_a);
-  free(packed_b);
-  return status;
 }
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -211,10 +206,13 @@ static int32_t f32_gemm__neon(int trans_a, int trans_b, int32_t m, int32_t n, in
   memcpy(name, src, sizeof(float) * (size_t)(n))
 #define TAIL_OUT(dst, name, n) memcpy(dst, name, sizeof(float) * (size_t)(n))
 
+/* Every element-wise step rounds as the scalar variant and the Java reference: each product and each sum rounded
+   on its own, in the reference's order (no FMA; see the rounding rules of org.lrgrad.kernels.Kernels). */
+
 static void sgd4(float *p, const float *g, float lr, float weight_decay) {
   float32x4_t pv = vld1q_f32(p);
-  float32x4_t grad = vfmaq_f32(vld1q_f32(g), pv, vdupq_n_f32(weight_decay));
-  vst1q_f32(p, vfmsq_f32(pv, grad, vdupq_n_f32(lr)));
+  float32x4_t grad = vaddq_f32(vld1q_f32(g), vmulq_f32(vdupq_n_f32(weight_decay), pv));
+  vst1q_f32(p, vsubq_f32(pv, vmulq_f32(vdupq_n_f32(lr), grad)));
 }
 
 static void f32_sgd__neon(int32_t len, float lr, float weight_decay, float *p, const float *g) {
@@ -235,11 +233,13 @@ static void momentum4(float *p, const float *g, float *buf, int first_step, floa
     float dampening, int nesterov, float weight_decay) {
   float32x4_t pv = vld1q_f32(p);
   float32x4_t vm = vdupq_n_f32(momentum);
-  float32x4_t grad = vfmaq_f32(vld1q_f32(g), pv, vdupq_n_f32(weight_decay));
-  float32x4_t b = first_step ? grad : vfmaq_f32(vmulq_f32(vld1q_f32(buf), vm), grad, vdupq_n_f32(1.0f - dampening));
+  float32x4_t grad = vaddq_f32(vld1q_f32(g), vmulq_f32(vdupq_n_f32(weight_decay), pv));
+  float32x4_t b = first_step
+      ? grad
+      : vaddq_f32(vmulq_f32(vm, vld1q_f32(buf)), vmulq_f32(vdupq_n_f32(1.0f - dampening), grad));
   vst1q_f32(buf, b);
-  float32x4_t update = nesterov ? vfmaq_f32(grad, b, vm) : b;
-  vst1q_f32(p, vfmsq_f32(pv, update, vdupq_n_f32(lr)));
+  float32x4_t update = nesterov ? vaddq_f32(grad, vmulq_f32(vm, b)) : b;
+  vst1q_f32(p, vsubq_f32(pv, vmulq_f32(vdupq_n_f32(lr), update)));
 }
 
 static void f32_momentum__neon(int32_t len, int first_step, float lr, float momentum, float dampening, int nesterov,
@@ -261,30 +261,25 @@ static void f32_momentum__neon(int32_t len, int first_step, float lr, float mome
 
 /* The per-call constants of an Adam step, broadcast once. */
 typedef struct adam_consts {
-  float32x4_t beta1, one_minus_beta1, beta2, one_minus_beta2, eps;
-  float32x4_t torch_step_size, sqrt_bc2, galore_step_size, inv_bc1, galore_factor;
+  float32x4_t beta1, one_minus_beta1, beta2, one_minus_beta2, eps, step_scale, sqrt_bc2;
 } adam_consts;
 
-static adam_consts adam_consts_of(int32_t step, float lr, float beta1, float beta2, float eps) {
-  lrgrad_adam_scalars s = lrgrad_adam_scalars_of(step, lr, beta1, beta2);
+static adam_consts adam_consts_of(float beta1, float beta2, float eps, float step_scale, float sqrt_bc2) {
   adam_consts k;
   k.beta1 = vdupq_n_f32(beta1);
   k.one_minus_beta1 = vdupq_n_f32(1.0f - beta1);
   k.beta2 = vdupq_n_f32(beta2);
   k.one_minus_beta2 = vdupq_n_f32(1.0f - beta2);
   k.eps = vdupq_n_f32(eps);
-  k.torch_step_size = vdupq_n_f32(s.torch_step_size);
-  k.sqrt_bc2 = vdupq_n_f32(s.sqrt_bc2);
-  k.galore_step_size = vdupq_n_f32(s.galore_step_size);
-  k.inv_bc1 = vdupq_n_f32(s.inv_bc1);
-  k.galore_factor = vdupq_n_f32(s.galore_factor);
+  k.step_scale = vdupq_n_f32(step_scale);
+  k.sqrt_bc2 = vdupq_n_f32(sqrt_bc2);
   return k;
 }
 
 /* m and v updated in place from grad; returns m/(sqrt(v)/sqrt(bc2) + eps) (TORCH) or m/(sqrt(v) + eps) (GALORE). */
 static float32x4_t adam_moments4(const adam_consts *k, int convention, float32x4_t grad, float *m, float *v) {
-  float32x4_t mi = vfmaq_f32(vmulq_f32(vld1q_f32(m), k->beta1), grad, k->one_minus_beta1);
-  float32x4_t vi = vfmaq_f32(vmulq_f32(vld1q_f32(v), k->beta2), vmulq_f32(grad, k->one_minus_beta2), grad);
+  float32x4_t mi = vaddq_f32(vmulq_f32(k->beta1, vld1q_f32(m)), vmulq_f32(k->one_minus_beta1, grad));
+  float32x4_t vi = vaddq_f32(vmulq_f32(k->beta2, vld1q_f32(v)), vmulq_f32(vmulq_f32(k->one_minus_beta2, grad), grad));
   vst1q_f32(m, mi);
   vst1q_f32(v, vi);
   float32x4_t root = vsqrtq_f32(vi);
@@ -294,35 +289,33 @@ static float32x4_t adam_moments4(const adam_consts *k, int convention, float32x4
   return vdivq_f32(mi, vaddq_f32(root, k->eps));
 }
 
-static void adam4(const adam_consts *k, int convention, float torch_decay, float l2, float galore_decay, float *p,
-    const float *g, float *m, float *v) {
+static void adam4(const adam_consts *k, int convention, int decoupled, float torch_decay, float l2,
+    float galore_decay, float *p, const float *g, float *m, float *v) {
   float32x4_t pv = vld1q_f32(p);
-  if (convention == LRGRAD_ADAM_TORCH) {
+  if (decoupled && convention == LRGRAD_ADAM_TORCH) {
     pv = vmulq_f32(pv, vdupq_n_f32(torch_decay));
   }
-  float32x4_t grad = vfmaq_f32(vld1q_f32(g), pv, vdupq_n_f32(l2));
+  float32x4_t grad = vaddq_f32(vld1q_f32(g), vmulq_f32(vdupq_n_f32(l2), pv));
   float32x4_t ratio = adam_moments4(k, convention, grad, m, v);
-  if (convention == LRGRAD_ADAM_TORCH) {
-    pv = vfmsq_f32(pv, ratio, k->torch_step_size);
-  } else {
-    /* The step is rounded before it is subtracted (no FMA), as the low-rank path rounds it (adamDirection, then
-       sgemm's alpha*sum + c): so GaLore-Adam with a signed-permutation projector equals this step bit for bit. */
-    pv = vsubq_f32(pv, vmulq_f32(ratio, k->galore_step_size));
-    pv = vfmsq_f32(pv, pv, vdupq_n_f32(galore_decay));
+  /* The step is rounded before it is subtracted, as the low-rank path rounds it (adamDirection, then sgemm's
+     alpha*sum + c): so GaLore-Adam with a signed-permutation projector equals this step bit for bit. */
+  pv = vsubq_f32(pv, vmulq_f32(k->step_scale, ratio));
+  if (decoupled && convention != LRGRAD_ADAM_TORCH) {
+    pv = vsubq_f32(pv, vmulq_f32(vdupq_n_f32(galore_decay), pv));
   }
   vst1q_f32(p, pv);
 }
 
-static void f32_adam__neon(int32_t len, int32_t step, float lr, float beta1, float beta2, float eps,
-    float weight_decay, int decoupled, int convention, float *p, const float *g, float *m, float *v) {
-  adam_consts k = adam_consts_of(step, lr, beta1, beta2, eps);
+static void f32_adam__neon(int32_t len, float lr, float beta1, float beta2, float eps, float weight_decay,
+    int decoupled, int convention, float step_scale, float sqrt_bc2, float *p, const float *g, float *m, float *v) {
+  adam_consts k = adam_consts_of(beta1, beta2, eps, step_scale, sqrt_bc2);
   /* Decoupled decay: TORCH scales p by 1 - lr*wd before the step, GALORE subtracts lr*wd*p after it. */
   float torch_decay = decoupled ? 1.0f - lr * weight_decay : 1.0f;
   float galore_decay = decoupled ? lr * weight_decay : 0.0f;
   float l2 = decoupled ? 0.0f : weight_decay;
   int32_t i = 0;
   for (; i + 4 <= len; i += 4) {
-    adam4(&k, convention, torch_decay, l2, galore_decay, p + i, g + i, m + i, v + i);
+    adam4(&k, convention, decoupled, torch_decay, l2, galore_decay, p + i, g + i, m + i, v + i);
   }
   if (i < len) {
     int32_t rest = len - i;
@@ -330,7 +323,7 @@ static void f32_adam__neon(int32_t len, int32_t step, float lr, float beta1, flo
     TAIL_IN(gt, g + i, rest);
     TAIL_IN(mt, m + i, rest);
     TAIL_IN(vt, v + i, rest);
-    adam4(&k, convention, torch_decay, l2, galore_decay, pt, gt, mt, vt);
+    adam4(&k, convention, decoupled, torch_decay, l2, galore_decay, pt, gt, mt, vt);
     TAIL_OUT(p + i, pt, rest);
     TAIL_OUT(m + i, mt, rest);
     TAIL_OUT(v + i, vt, rest);
@@ -339,12 +332,12 @@ static void f32_adam__neon(int32_t len, int32_t step, float lr, float beta1, flo
 
 static void adam_direction4(const adam_consts *k, int convention, const float *g, float *m, float *v, float *out) {
   float32x4_t ratio = adam_moments4(k, convention, vld1q_f32(g), m, v);
-  vst1q_f32(out, vmulq_f32(ratio, convention == LRGRAD_ADAM_TORCH ? k->inv_bc1 : k->galore_factor));
+  vst1q_f32(out, vmulq_f32(k->step_scale, ratio));
 }
 
-static void f32_adam_direction__neon(int32_t len, int32_t step, float beta1, float beta2, float eps, int convention,
-    const float *g, float *m, float *v, float *out) {
-  adam_consts k = adam_consts_of(step, 0.0f, beta1, beta2, eps);
+static void f32_adam_direction__neon(int32_t len, float beta1, float beta2, float eps, int convention, float scale,
+    float sqrt_bc2, const float *g, float *m, float *v, float *out) {
+  adam_consts k = adam_consts_of(beta1, beta2, eps, scale, sqrt_bc2);
   int32_t i = 0;
   for (; i + 4 <= len; i += 4) {
     adam_direction4(&k, convention, g + i, m + i, v + i, out + i);
@@ -394,15 +387,15 @@ static void f32_bias_gradient__neon(int32_t rows, int32_t cols, const float *dy,
   }
 }
 
-/* Lanes of v where x > 0, else +0 (a NaN x gives 0, as x > 0 is false). */
-static float32x4_t where_positive(float32x4_t x, float32x4_t v) {
-  uint32x4_t positive = vcgtq_f32(x, vdupq_n_f32(0.0f));
-  return vreinterpretq_f32_u32(vandq_u32(positive, vreinterpretq_u32_f32(v)));
+/* +0 in the lanes where x <= 0, else v: a NaN x keeps v (x <= 0 is false), as the scalar x <= 0 ? 0 : v. */
+static float32x4_t zero_where_not_positive(float32x4_t x, float32x4_t v) {
+  uint32x4_t not_positive = vcleq_f32(x, vdupq_n_f32(0.0f));
+  return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(v), not_positive));
 }
 
 static void relu4(const float *x, float *y) {
   float32x4_t xv = vld1q_f32(x);
-  vst1q_f32(y, where_positive(xv, xv));
+  vst1q_f32(y, zero_where_not_positive(xv, xv));
 }
 
 static void f32_relu__neon(int32_t len, const float *x, float *y) {
@@ -420,7 +413,7 @@ static void f32_relu__neon(int32_t len, const float *x, float *y) {
 }
 
 static void relu_backward4(const float *x, const float *dy, float *dx) {
-  vst1q_f32(dx, where_positive(vld1q_f32(x), vld1q_f32(dy)));
+  vst1q_f32(dx, zero_where_not_positive(vld1q_f32(x), vld1q_f32(dy)));
 }
 
 static void f32_relu_backward__neon(int32_t len, const float *x, const float *dy, float *dx) {
@@ -439,6 +432,7 @@ static void f32_relu_backward__neon(int32_t len, const float *x, const float *dy
 }
 
 const lrgrad_ops lrgrad_neon_ops = {
+  .gemm_workspace = f32_gemm_workspace__neon,
   .gemm = f32_gemm__neon,
   .sgd = f32_sgd__neon,
   .momentum = f32_momentum__neon,

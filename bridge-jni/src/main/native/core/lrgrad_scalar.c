@@ -7,8 +7,16 @@
 #include "lrgrad.h"
 #include "ops.h"
 
-static int32_t f32_gemm__scalar(int trans_a, int trans_b, int32_t m, int32_t n, int32_t k, float alpha,
-    const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc) {
+static int64_t f32_gemm_workspace__scalar(int32_t m, int32_t n, int32_t k) {
+  (void)m;
+  (void)n;
+  (void)k;
+  return 0;
+}
+
+static void f32_gemm__scalar(int trans_a, int trans_b, int32_t m, int32_t n, int32_t k, float alpha,
+    const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc, float *workspace) {
+  (void)workspace;
   for (int32_t i = 0; i < m; i++) {
     for (int32_t j = 0; j < n; j++) {
       float sum = 0.0f;
@@ -22,7 +30,6 @@ static int32_t f32_gemm__scalar(int trans_a, int trans_b, int32_t m, int32_t n, 
       *cij = beta == 0.0f ? alpha * sum : alpha * sum + beta * *cij;
     }
   }
-  return LRGRAD_OK;
 }
 
 static void f32_sgd__scalar(int32_t len, float lr, float weight_decay, float *p, const float *g) {
@@ -43,9 +50,8 @@ static void f32_momentum__scalar(int32_t len, int first_step, float lr, float mo
   }
 }
 
-static void f32_adam__scalar(int32_t len, int32_t step, float lr, float beta1, float beta2, float eps,
-    float weight_decay, int decoupled, int convention, float *p, const float *g, float *m, float *v) {
-  lrgrad_adam_scalars s = lrgrad_adam_scalars_of(step, lr, beta1, beta2);
+static void f32_adam__scalar(int32_t len, float lr, float beta1, float beta2, float eps, float weight_decay,
+    int decoupled, int convention, float step_scale, float sqrt_bc2, float *p, const float *g, float *m, float *v) {
   float l2 = decoupled ? 0.0f : weight_decay;
   for (int32_t i = 0; i < len; i++) {
     if (decoupled && convention == LRGRAD_ADAM_TORCH) {
@@ -57,9 +63,9 @@ static void f32_adam__scalar(int32_t len, int32_t step, float lr, float beta1, f
     m[i] = mi;
     v[i] = vi;
     if (convention == LRGRAD_ADAM_TORCH) {
-      p[i] -= s.torch_step_size * (mi / (sqrtf(vi) / s.sqrt_bc2 + eps));
+      p[i] -= step_scale * (mi / (sqrtf(vi) / sqrt_bc2 + eps));
     } else {
-      p[i] -= s.galore_step_size * (mi / (sqrtf(vi) + eps));
+      p[i] -= step_scale * (mi / (sqrtf(vi) + eps));
       if (decoupled) {
         p[i] -= lr * weight_decay * p[i];
       }
@@ -67,17 +73,16 @@ static void f32_adam__scalar(int32_t len, int32_t step, float lr, float beta1, f
   }
 }
 
-static void f32_adam_direction__scalar(int32_t len, int32_t step, float beta1, float beta2, float eps,
-    int convention, const float *g, float *m, float *v, float *out) {
-  lrgrad_adam_scalars s = lrgrad_adam_scalars_of(step, 0.0f, beta1, beta2);
+static void f32_adam_direction__scalar(int32_t len, float beta1, float beta2, float eps, int convention,
+    float scale, float sqrt_bc2, const float *g, float *m, float *v, float *out) {
   for (int32_t i = 0; i < len; i++) {
     float grad = g[i];
     float mi = beta1 * m[i] + (1.0f - beta1) * grad;
     float vi = beta2 * v[i] + (1.0f - beta2) * grad * grad;
     m[i] = mi;
     v[i] = vi;
-    out[i] = convention == LRGRAD_ADAM_TORCH ? s.inv_bc1 * (mi / (sqrtf(vi) / s.sqrt_bc2 + eps))
-                                             : s.galore_factor * (mi / (sqrtf(vi) + eps));
+    out[i] = convention == LRGRAD_ADAM_TORCH ? scale * (mi / (sqrtf(vi) / sqrt_bc2 + eps))
+                                             : scale * (mi / (sqrtf(vi) + eps));
   }
 }
 
@@ -102,17 +107,19 @@ static void f32_bias_gradient__scalar(int32_t rows, int32_t cols, const float *d
 
 static void f32_relu__scalar(int32_t len, const float *x, float *y) {
   for (int32_t i = 0; i < len; i++) {
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    /* Not x > 0 ? x : 0, which maps NaN to 0: NaN goes through, as in torch.relu and the Java reference. */
+    y[i] = x[i] <= 0.0f ? 0.0f : x[i];
   }
 }
 
 static void f32_relu_backward__scalar(int32_t len, const float *x, const float *dy, float *dx) {
   for (int32_t i = 0; i < len; i++) {
-    dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+    dx[i] = x[i] <= 0.0f ? 0.0f : dy[i];
   }
 }
 
 const lrgrad_ops lrgrad_scalar_ops = {
+  .gemm_workspace = f32_gemm_workspace__scalar,
   .gemm = f32_gemm__scalar,
   .sgd = f32_sgd__scalar,
   .momentum = f32_momentum__scalar,

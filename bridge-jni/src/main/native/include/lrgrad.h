@@ -6,7 +6,12 @@
  * row-major, element (i, j) of a matrix argument at ptr[i*ld + j]. Pointers point at the first element (the Java
  * offsets are applied by the caller). Outputs must not overlap inputs, except where an operation allows exact
  * aliasing (the same pointer). The functions check what they can check without knowing the buffers' lengths
- * (sizes, leading dimensions, null pointers, enumerations, labels) and return a status; they never abort.
+ * (sizes, leading dimensions, null pointers, enumerations) and return a status; they never abort. Each function
+ * reads its size arguments once, by value, and never takes a size or an index from the buffers it is given: a
+ * caller that changes a buffer during the call changes only the numbers computed, never which memory is touched.
+ * Softmax cross-entropy and Adafactor are not here (since ABI 3): the Java reference runs them on every bridge.
+ * Neither is worth a second implementation, and softmax cross-entropy indexes with labels read from caller memory,
+ * which only bounds-checked code can do safely while another thread may rewrite them.
  * They keep no state between calls and may be called from several threads at once on disjoint outputs.
  */
 #ifndef LRGRAD_H
@@ -30,15 +35,16 @@ extern "C" {
  * them changes; a caller built for another version must refuse the library (the Java side compares it with
  * org.lrgrad.jni.NativeLibrary.ABI_VERSION when it loads the library).
  */
-#define LRGRAD_ABI_VERSION 2
+#define LRGRAD_ABI_VERSION 3
 
 /* Statuses returned by every operation. */
 #define LRGRAD_OK 0
-/* An argument is invalid (a negative size, a leading dimension below the columns, a null pointer, a label out of
-   range, an unknown enumeration value): nothing was written. */
+/* An argument is invalid (a negative size, a leading dimension below the columns, a null pointer, an unknown
+   enumeration value): nothing was written. */
 #define LRGRAD_ERROR_ARGUMENT 1
-/* Scratch memory (sgemm's packing buffers) could not be allocated: nothing was written. */
-#define LRGRAD_ERROR_NO_MEMORY 2
+/* The workspace given to lrgrad_sgemm is null or smaller than lrgrad_sgemm_workspace_size: nothing was written.
+   (Before ABI 3, status 2 meant that the library could not allocate; it allocates nothing now.) */
+#define LRGRAD_ERROR_WORKSPACE 2
 /* The variant is unknown or was not built into this library. */
 #define LRGRAD_ERROR_VARIANT 3
 
@@ -61,11 +67,20 @@ LRGRAD_API int32_t lrgrad_abi_version(void);
 LRGRAD_API int32_t lrgrad_has_variant(int32_t variant);
 
 /*
+ * The floats of workspace lrgrad_sgemm needs for an m x n x k product in this variant (0 when it needs none, at
+ * most (128 + 2048) * 256 for NEON's packing panels); -1 for an unknown variant or a negative size.
+ */
+LRGRAD_API int64_t lrgrad_sgemm_workspace_size(int32_t variant, int32_t m, int32_t n, int32_t k);
+
+/*
  * C <- alpha*op(A)*op(B) + beta*C with op(A) m x k, op(B) k x n; A is stored m x k (k x m when trans_a), B k x n
  * (n x k when trans_b). With beta = 0, C is not read. With k = 0, C <- beta*C. m = 0 or n = 0 does nothing.
+ * workspace holds workspace_size floats, at least lrgrad_sgemm_workspace_size(variant, m, n, k), not overlapping
+ * any matrix; its contents are scratch. The library allocates no memory of its own, here or anywhere.
  */
 LRGRAD_API int32_t lrgrad_sgemm(int32_t variant, int32_t trans_a, int32_t trans_b, int32_t m, int32_t n, int32_t k,
-    float alpha, const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc);
+    float alpha, const float *a, int32_t lda, const float *b, int32_t ldb, float beta, float *c, int32_t ldc,
+    float *workspace, int64_t workspace_size);
 
 /* SGD: g' = g + wd*p; p <- p - lr*g'. */
 LRGRAD_API int32_t lrgrad_sgd_step(int32_t variant, int32_t len, float lr, float weight_decay, float *p,
@@ -79,24 +94,23 @@ LRGRAD_API int32_t lrgrad_momentum_step(int32_t variant, int32_t len, int32_t st
     float dampening, int32_t nesterov, float weight_decay, float *p, const float *g, float *buf);
 
 /*
- * One Adam/AdamW step: m <- b1*m + (1-b1)*g', v <- b2*v + (1-b2)*g'^2 with g' = g + wd*p when not decoupled;
- * decoupled decay placed as the convention says. Bias corrections 1 - beta^step are computed in double.
+ * One Adam/AdamW step: m <- b1*m + (1-b1)*g', v <- b2*v + (1-b2)*g'*g' with g' = g + wd*p when not decoupled;
+ * then p <- p - step_scale * (m / (sqrt(v) / sqrt_bc2 + eps)) (TORCH) or p - step_scale * (m / (sqrt(v) + eps))
+ * (GALORE, which ignores sqrt_bc2); decoupled decay placed as the convention says. The step-only scalars come from
+ * the caller, so that every bridge uses the same bits: step_scale = lr / bc1 (TORCH) or lr * sqrt(bc2) / bc1
+ * (GALORE), sqrt_bc2 = sqrt(bc2), with bc = 1 - beta^step in double, rounded to float once
+ * (org.lrgrad.kernels.AdamBiasCorrection).
  */
-LRGRAD_API int32_t lrgrad_adam_step(int32_t variant, int32_t len, int32_t step, float lr, float beta1, float beta2,
-    float eps, float weight_decay, int32_t decoupled_weight_decay, int32_t convention, float *p, const float *g,
-    float *m, float *v);
-
-/* Adam's moments and bias-corrected direction without a parameter; out may be g (the same pointer). */
-LRGRAD_API int32_t lrgrad_adam_direction(int32_t variant, int32_t len, int32_t step, float beta1, float beta2,
-    float eps, int32_t convention, const float *g, float *m, float *v, float *out);
+LRGRAD_API int32_t lrgrad_adam_step(int32_t variant, int32_t len, float lr, float beta1, float beta2, float eps,
+    float weight_decay, int32_t decoupled_weight_decay, int32_t convention, float step_scale, float sqrt_bc2,
+    float *p, const float *g, float *m, float *v);
 
 /*
- * One Adafactor step on a contiguous m x n parameter (org.lrgrad.kernels.Kernels#adafactorStep); ema may be null
- * when beta1 = 0. Both variants run the same C code (its reductions are in double).
+ * Adam's moments and bias-corrected direction without a parameter: out <- scale * (the ratio of lrgrad_adam_step),
+ * with scale the step_scale of lr = 1. out may be g (the same pointer).
  */
-LRGRAD_API int32_t lrgrad_adafactor_step(int32_t variant, int32_t m, int32_t n, float lr, int32_t scale_parameter,
-    float eps1, float eps2, float beta2t, float clip_threshold, float beta1, float weight_decay, float *p,
-    const float *g, float *row, float *col, float *ema);
+LRGRAD_API int32_t lrgrad_adam_direction(int32_t variant, int32_t len, float beta1, float beta2, float eps,
+    int32_t convention, float scale, float sqrt_bc2, const float *g, float *m, float *v, float *out);
 
 /* Y <- Y + 1*bias^T over rows x cols. */
 LRGRAD_API int32_t lrgrad_bias_add(int32_t variant, int32_t rows, int32_t cols, const float *bias, float *y,
@@ -106,19 +120,11 @@ LRGRAD_API int32_t lrgrad_bias_add(int32_t variant, int32_t rows, int32_t cols, 
 LRGRAD_API int32_t lrgrad_bias_gradient(int32_t variant, int32_t rows, int32_t cols, const float *dy, int32_t lddy,
     float *db);
 
-/* y <- max(x, 0); y may be x. */
+/* y <- x <= 0 ? 0 : x, so NaN stays NaN (torch.relu); y may be x. */
 LRGRAD_API int32_t lrgrad_relu(int32_t variant, int32_t len, const float *x, float *y);
 
-/* dx <- dy where x > 0, else 0; dx may be dy. */
+/* dx <- x <= 0 ? 0 : dy (dy where x > 0 or x is NaN); dx may be dy. */
 LRGRAD_API int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const float *dy, float *dx);
-
-/*
- * Mean softmax cross-entropy over the batch into *loss; when dlogits is not null, dlogits <- (softmax - onehot) /
- * batch (dlogits may be logits with the same leading dimension). Labels must be in [0, classes), all checked before
- * anything is written. Both variants run the same C code (exp and the sums in double).
- */
-LRGRAD_API int32_t lrgrad_softmax_cross_entropy(int32_t variant, int32_t batch, int32_t classes,
-    const float *logits, int32_t ldlogits, const int32_t *labels, float *dlogits, int32_t lddlogits, float *loss);
 
 #ifdef __cplusplus
 }

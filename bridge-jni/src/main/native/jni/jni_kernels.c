@@ -5,7 +5,7 @@
  * method leaves through one path.
  */
 #include <jni.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "lrgrad.h"
 #include "org_lrgrad_jni_JniKernels.h"
@@ -111,8 +111,13 @@ static float *floats(const pinned *p, int index, jint offset) {
   return p->elements[index] == NULL ? NULL : (float *)p->elements[index] + offset;
 }
 
-static int32_t *ints(const pinned *p, int index, jint offset) {
-  return p->elements[index] == NULL ? NULL : (int32_t *)p->elements[index] + offset;
+/* Appends src to the text in out (size bytes); formats without the C library, which the freestanding build lacks. */
+static size_t append(char *out, size_t size, size_t at, const char *src) {
+  while (*src != '\0' && at + 1 < size) {
+    out[at++] = *src++;
+  }
+  out[at] = '\0';
+  return at;
 }
 
 /* After the critical region: throws for a status other than LRGRAD_OK, unless an exception is already pending. */
@@ -120,28 +125,28 @@ static void throw_status(JNIEnv *env, int32_t status, const char *function) {
   if (status == LRGRAD_OK || (*env)->ExceptionCheck(env)) {
     return;
   }
-  char message[256];
+  const char *problem;
   jclass type;
   switch (status) {
     case JNI_ERROR_PIN:
       type = out_of_memory;
-      snprintf(message, sizeof message, "%s: GetPrimitiveArrayCritical could not reach a Java array", function);
+      problem = ": GetPrimitiveArrayCritical could not reach a Java array";
       break;
-    case LRGRAD_ERROR_NO_MEMORY:
-      type = out_of_memory;
-      snprintf(message, sizeof message, "%s: the native library could not allocate its scratch memory", function);
+    case LRGRAD_ERROR_WORKSPACE:
+      type = illegal_state;
+      problem = " got a workspace smaller than lrgrad_sgemm_workspace_size (a bug in lrgrad)";
       break;
     case LRGRAD_ERROR_ARGUMENT:
       type = illegal_argument;
-      snprintf(message, sizeof message, "%s rejected arguments that the Java contract accepted (a bug in lrgrad)",
-          function);
+      problem = " rejected arguments that the Java contract accepted (a bug in lrgrad)";
       break;
     default:
       type = illegal_state;
-      snprintf(message, sizeof message, "%s returned status %d (LRGRAD_ERROR_VARIANT = %d: no such variant)",
-          function, (int)status, LRGRAD_ERROR_VARIANT);
+      problem = " returned LRGRAD_ERROR_VARIANT (no such variant) or an unknown status";
       break;
   }
+  char message[256];
+  append(message, sizeof message, append(message, sizeof message, 0, function), problem);
   (*env)->ThrowNew(env, type, message);
 }
 
@@ -151,16 +156,25 @@ JNIEXPORT jboolean JNICALL Java_org_lrgrad_jni_JniKernels_hasVariant(JNIEnv *env
   return lrgrad_has_variant(variant) ? JNI_TRUE : JNI_FALSE;
 }
 
+JNIEXPORT jlong JNICALL Java_org_lrgrad_jni_JniKernels_sgemmWorkspaceSize(JNIEnv *env, jclass cls, jint variant,
+    jint m, jint n, jint k) {
+  (void)env;
+  (void)cls;
+  return lrgrad_sgemm_workspace_size(variant, m, n, k);
+}
+
 JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_sgemm(JNIEnv *env, jclass cls, jint variant,
     jboolean trans_a, jboolean trans_b, jint m, jint n, jint k, jfloat alpha, jfloatArray a, jint a_off, jint lda,
-    jfloatArray b, jint b_off, jint ldb, jfloat beta, jfloatArray c, jint c_off, jint ldc) {
+    jfloatArray b, jint b_off, jint ldb, jfloat beta, jfloatArray c, jint c_off, jint ldc, jfloatArray workspace) {
   (void)cls;
+  /* The workspace's size from the array itself (before the critical region), not from the caller. */
+  jsize workspace_size = workspace == NULL ? 0 : (*env)->GetArrayLength(env, workspace);
   pinned p = {0};
-  int ia = add(env, &p, a, 0), ib = add(env, &p, b, 0), ic = add(env, &p, c, 1);
+  int ia = add(env, &p, a, 0), ib = add(env, &p, b, 0), ic = add(env, &p, c, 1), iw = add(env, &p, workspace, 1);
   int32_t status = JNI_ERROR_PIN;
   if (pin_all(env, &p)) {
     status = lrgrad_sgemm(variant, trans_a, trans_b, m, n, k, alpha, floats(&p, ia, a_off), lda,
-        floats(&p, ib, b_off), ldb, beta, floats(&p, ic, c_off), ldc);
+        floats(&p, ib, b_off), ldb, beta, floats(&p, ic, c_off), ldc, floats(&p, iw, 0), workspace_size);
     unpin_all(env, &p);
   }
   throw_status(env, status, "lrgrad_sgemm");
@@ -195,52 +209,35 @@ JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_momentumStep(JNIEnv *env, 
 }
 
 JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adamStep(JNIEnv *env, jclass cls, jint variant, jint len,
-    jint step, jfloat lr, jfloat beta1, jfloat beta2, jfloat eps, jfloat weight_decay, jboolean decoupled,
-    jint convention, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray m, jint m_off,
+    jfloat lr, jfloat beta1, jfloat beta2, jfloat eps, jfloat weight_decay, jboolean decoupled, jint convention,
+    jfloat step_scale, jfloat sqrt_bc2, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray m,
+    jint m_off,
     jfloatArray v, jint v_off) {
   (void)cls;
   pinned p = {0};
   int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0), im = add(env, &p, m, 1), iv = add(env, &p, v, 1);
   int32_t status = JNI_ERROR_PIN;
   if (pin_all(env, &p)) {
-    status = lrgrad_adam_step(variant, len, step, lr, beta1, beta2, eps, weight_decay, decoupled, convention,
-        floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, im, m_off), floats(&p, iv, v_off));
+    status = lrgrad_adam_step(variant, len, lr, beta1, beta2, eps, weight_decay, decoupled, convention, step_scale,
+        sqrt_bc2, floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, im, m_off), floats(&p, iv, v_off));
     unpin_all(env, &p);
   }
   throw_status(env, status, "lrgrad_adam_step");
 }
 
 JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adamDirection(JNIEnv *env, jclass cls, jint variant,
-    jint len, jint step, jfloat beta1, jfloat beta2, jfloat eps, jint convention, jfloatArray g, jint g_off,
-    jfloatArray m, jint m_off, jfloatArray v, jint v_off, jfloatArray out, jint out_off) {
+    jint len, jfloat beta1, jfloat beta2, jfloat eps, jint convention, jfloat scale, jfloat sqrt_bc2, jfloatArray g,
+    jint g_off, jfloatArray m, jint m_off, jfloatArray v, jint v_off, jfloatArray out, jint out_off) {
   (void)cls;
   pinned p = {0};
   int ig = add(env, &p, g, 0), im = add(env, &p, m, 1), iv = add(env, &p, v, 1), io = add(env, &p, out, 1);
   int32_t status = JNI_ERROR_PIN;
   if (pin_all(env, &p)) {
-    status = lrgrad_adam_direction(variant, len, step, beta1, beta2, eps, convention, floats(&p, ig, g_off),
-        floats(&p, im, m_off), floats(&p, iv, v_off), floats(&p, io, out_off));
+    status = lrgrad_adam_direction(variant, len, beta1, beta2, eps, convention, scale, sqrt_bc2,
+        floats(&p, ig, g_off), floats(&p, im, m_off), floats(&p, iv, v_off), floats(&p, io, out_off));
     unpin_all(env, &p);
   }
   throw_status(env, status, "lrgrad_adam_direction");
-}
-
-JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_adafactorStep(JNIEnv *env, jclass cls, jint variant, jint m,
-    jint n, jfloat lr, jboolean scale_parameter, jfloat eps1, jfloat eps2, jfloat beta2t, jfloat clip_threshold,
-    jfloat beta1, jfloat weight_decay, jfloatArray p_array, jint p_off, jfloatArray g, jint g_off, jfloatArray row,
-    jint row_off, jfloatArray col, jint col_off, jfloatArray ema, jint ema_off) {
-  (void)cls;
-  pinned p = {0};
-  int ip = add(env, &p, p_array, 1), ig = add(env, &p, g, 0), ir = add(env, &p, row, 1);
-  int ic = add(env, &p, col, 1), ie = add(env, &p, ema, 1);
-  int32_t status = JNI_ERROR_PIN;
-  if (pin_all(env, &p)) {
-    status = lrgrad_adafactor_step(variant, m, n, lr, scale_parameter, eps1, eps2, beta2t, clip_threshold, beta1,
-        weight_decay, floats(&p, ip, p_off), floats(&p, ig, g_off), floats(&p, ir, row_off),
-        floats(&p, ic, col_off), floats(&p, ie, ema_off));
-    unpin_all(env, &p);
-  }
-  throw_status(env, status, "lrgrad_adafactor_step");
 }
 
 JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_biasAdd(JNIEnv *env, jclass cls, jint variant, jint rows,
@@ -294,21 +291,4 @@ JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_reluBackward(JNIEnv *env, 
     unpin_all(env, &p);
   }
   throw_status(env, status, "lrgrad_relu_backward");
-}
-
-JNIEXPORT jfloat JNICALL Java_org_lrgrad_jni_JniKernels_softmaxCrossEntropy(JNIEnv *env, jclass cls,
-    jint variant, jint batch, jint classes, jfloatArray logits, jint logits_off, jint ldlogits, jintArray labels,
-    jint labels_off, jfloatArray dlogits, jint dlogits_off, jint lddlogits) {
-  (void)cls;
-  pinned p = {0};
-  int il = add(env, &p, logits, 0), ilab = add(env, &p, labels, 0), id = add(env, &p, dlogits, 1);
-  float loss = 0.0f;
-  int32_t status = JNI_ERROR_PIN;
-  if (pin_all(env, &p)) {
-    status = lrgrad_softmax_cross_entropy(variant, batch, classes, floats(&p, il, logits_off), ldlogits,
-        ints(&p, ilab, labels_off), floats(&p, id, dlogits_off), lddlogits, &loss);
-    unpin_all(env, &p);
-  }
-  throw_status(env, status, "lrgrad_softmax_cross_entropy");
-  return loss;
 }

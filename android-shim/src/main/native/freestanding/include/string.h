@@ -3,6 +3,5 @@
 #define LRGRAD_FREESTANDING_STRING_H
 #include <stddef.h>
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int value, size_t n);
 #endif

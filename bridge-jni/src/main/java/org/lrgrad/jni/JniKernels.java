@@ -1,20 +1,26 @@
 package org.lrgrad.jni;
 
+import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * The contract on lrgrad's native library ({@code liblrgrad.so}, through JNI): every operation the library has runs
  * in C, in the {@link Variant} chosen at construction; the rest (the low-rank forms, linear algebra) are the
- * contract's Java defaults, which run on the native sgemm.
+ * contract's Java defaults, which run on the native sgemm. Softmax cross-entropy and Adafactor have no native
+ * version: they are inherited from {@link ReferenceKernels}, whose every array access is bounds-checked (a label
+ * rewritten by another thread after the contract's check can make the call throw, never read outside the logits).
  *
  * <p>The contract's public methods have checked every argument (lengths, offsets, overlaps) before an
  * {@code ...Unchecked} method is called, so nothing invalid crosses. The native side reaches the heap arrays
  * through {@code GetPrimitiveArrayCritical} (no copy on HotSpot or ART) and throws from C, after leaving the
- * critical region: {@link OutOfMemoryError} when it cannot get memory or an array, {@link IllegalArgumentException}
- * if the library rejects arguments the contract accepted (a bug). A call allocates nothing on the Java heap.
+ * critical region: {@link OutOfMemoryError} when it cannot reach an array, {@link IllegalArgumentException} if the
+ * library rejects arguments the contract accepted (a bug). The step-only scalars of Adam come from
+ * {@link AdamBiasCorrection}, as in the reference, so the C code computes no power or bias correction; sgemm's
+ * packing workspace is a per-thread Java array (the library allocates nothing). A call allocates nothing on the
+ * Java heap in the steady state.
  */
-public final class JniKernels extends Kernels {
+public final class JniKernels extends ReferenceKernels {
 
   /** Which of the library's implementations runs; the numbers are {@code LRGRAD_VARIANT_*} in {@code lrgrad.h}. */
   public enum Variant {
@@ -40,6 +46,14 @@ public final class JniKernels extends Kernels {
   /** {@code LRGRAD_ADAM_TORCH} and {@code LRGRAD_ADAM_GALORE} in {@code lrgrad.h}. */
   private static final int ADAM_TORCH = 0;
   private static final int ADAM_GALORE = 1;
+
+  /** Per thread; an anonymous subclass, as ThreadLocal.withInitial is not in Android's API 24. */
+  private static final ThreadLocal<float[]> WORKSPACE = new ThreadLocal<float[]>() {
+    @Override
+    protected float[] initialValue() {
+      return new float[0];
+    }
+  };
 
   private final Variant variant;
 
@@ -75,7 +89,8 @@ public final class JniKernels extends Kernels {
   @Override
   protected void sgemmUnchecked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
       int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-    sgemm(variant.code, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    sgemm(variant.code, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+        workspace(sgemmWorkspaceSize(variant.code, m, n, k)));
   }
 
   @Override
@@ -94,24 +109,18 @@ public final class JniKernels extends Kernels {
   protected void adamStepUnchecked(int len, int step, float lr, float beta1, float beta2, float eps,
       float weightDecay, boolean decoupledWeightDecay, AdamConvention convention, float[] p, int pOff, float[] g,
       int gOff, float[] m, int mOff, float[] v, int vOff) {
-    adamStep(variant.code, len, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, code(convention), p,
-        pOff, g, gOff, m, mOff, v, vOff);
+    adamStep(variant.code, len, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, code(convention),
+        AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step),
+        AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), p, pOff, g, gOff, m, mOff, v, vOff);
   }
 
   @Override
   protected void adamDirectionUnchecked(int len, int step, float beta1, float beta2, float eps,
       AdamConvention convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
       int outOff) {
-    adamDirection(variant.code, len, step, beta1, beta2, eps, code(convention), g, gOff, m, mOff, v, vOff, out,
-        outOff);
-  }
-
-  @Override
-  protected void adafactorStepUnchecked(int m, int n, float lr, boolean scaleParameter, float eps1, float eps2,
-      float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g, int gOff,
-      float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff) {
-    adafactorStep(variant.code, m, n, lr, scaleParameter, eps1, eps2, beta2t, clipThreshold, beta1, weightDecay, p,
-        pOff, g, gOff, row, rowOff, col, colOff, beta1 != 0f ? ema : null, emaOff);
+    adamDirection(variant.code, len, beta1, beta2, eps, code(convention),
+        AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step),
+        AdamBiasCorrection.sqrtBiasCorrection2(beta2, step), g, gOff, m, mOff, v, vOff, out, outOff);
   }
 
   @Override
@@ -136,11 +145,21 @@ public final class JniKernels extends Kernels {
     reluBackward(variant.code, len, x, xOff, dy, dyOff, dx, dxOff);
   }
 
-  @Override
-  protected float softmaxCrossEntropyUnchecked(int batch, int classes, float[] logits, int logitsOff, int ldlogits,
-      int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits) {
-    return softmaxCrossEntropy(variant.code, batch, classes, logits, logitsOff, ldlogits, labels, labelsOff,
-        dlogits, dlogitsOff, lddlogits);
+  /**
+   * This thread's sgemm workspace, grown to at least {@code floats} (null when none is needed): a call in the steady
+   * state allocates nothing, and the library allocates nothing at all. It holds NEON's packing panels, at most
+   * (128 + 2048) × 256 floats (2.2 MB) per thread that multiplies.
+   */
+  private static float[] workspace(long floats) {
+    if (floats <= 0) {
+      return null;
+    }
+    float[] workspace = WORKSPACE.get();
+    if (workspace.length < floats) {
+      workspace = new float[Math.toIntExact(floats)];
+      WORKSPACE.set(workspace);
+    }
+    return workspace;
   }
 
   private static int code(AdamConvention convention) {
@@ -152,8 +171,11 @@ public final class JniKernels extends Kernels {
 
   private static native boolean hasVariant(int variant);
 
+  private static native long sgemmWorkspaceSize(int variant, int m, int n, int k);
+
   private static native void sgemm(int variant, boolean transA, boolean transB, int m, int n, int k, float alpha,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+      float[] workspace);
 
   private static native void sgdStep(int variant, int len, float lr, float weightDecay, float[] p, int pOff,
       float[] g, int gOff);
@@ -162,16 +184,13 @@ public final class JniKernels extends Kernels {
       float dampening, boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf,
       int bufOff);
 
-  private static native void adamStep(int variant, int len, int step, float lr, float beta1, float beta2, float eps,
-      float weightDecay, boolean decoupledWeightDecay, int convention, float[] p, int pOff, float[] g, int gOff,
-      float[] m, int mOff, float[] v, int vOff);
+  private static native void adamStep(int variant, int len, float lr, float beta1, float beta2, float eps,
+      float weightDecay, boolean decoupledWeightDecay, int convention, float stepScale, float sqrtBc2, float[] p,
+      int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff);
 
-  private static native void adamDirection(int variant, int len, int step, float beta1, float beta2, float eps,
-      int convention, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out, int outOff);
-
-  private static native void adafactorStep(int variant, int m, int n, float lr, boolean scaleParameter, float eps1,
-      float eps2, float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff,
-      float[] g, int gOff, float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff);
+  private static native void adamDirection(int variant, int len, float beta1, float beta2, float eps,
+      int convention, float scale, float sqrtBc2, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+      float[] out, int outOff);
 
   private static native void biasAdd(int variant, int rows, int cols, float[] bias, int biasOff, float[] y,
       int yOff, int ldy);
@@ -183,7 +202,4 @@ public final class JniKernels extends Kernels {
 
   private static native void reluBackward(int variant, int len, float[] x, int xOff, float[] dy, int dyOff,
       float[] dx, int dxOff);
-
-  private static native float softmaxCrossEntropy(int variant, int batch, int classes, float[] logits,
-      int logitsOff, int ldlogits, int[] labels, int labelsOff, float[] dlogits, int dlogitsOff, int lddlogits);
 }

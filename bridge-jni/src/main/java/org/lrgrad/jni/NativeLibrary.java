@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.SecureRandom;
 import java.util.Locale;
 
 /**
@@ -14,18 +15,23 @@ import java.util.Locale;
  * <p>Where it looks, in order:
  * <ol>
  *   <li>{@code -Dlrgrad.native.path=/absolute/path/liblrgrad.so}: when set, only this file is tried;</li>
- *   <li>{@code System.loadLibrary("lrgrad")}: {@code java.library.path}, and on Android the app's own native
- *       libraries;</li>
- *   <li>the copy packaged in this jar under {@code native/<os>-<arch>/liblrgrad.so}, extracted to a temporary file
- *       (deleted again once loaded).</li>
+ *   <li>on a desktop JVM, the copy packaged in this jar under {@code native/<os>-<arch>/liblrgrad.so}, extracted
+ *       into a folder of its own that only this user can enter (deleted again once loaded);</li>
+ *   <li>{@code System.loadLibrary("lrgrad")}: on Android first (the APK's native library folder is the trusted
+ *       place there, and the jar carries no Android build), on a desktop only when the jar has no copy for the
+ *       platform.</li>
  * </ol>
+ * Why the jar's copy before {@code java.library.path} on the desktop: that path comes from the environment
+ * ({@code LD_LIBRARY_PATH}), where an empty entry means the working folder, so {@code System.loadLibrary} could
+ * load a {@code liblrgrad.so} anyone planted there; the ABI handshake would not catch a planted library that answers
+ * it. The jar's copy is the one built with these classes.
  * A failure throws an {@link UnsatisfiedLinkError} that lists what was tried and how to fix it; the same error is
  * thrown again on every later call, since a refused library stays bound to this class loader.
  */
 public final class NativeLibrary {
 
   /** The ABI these classes were written for; {@code LRGRAD_ABI_VERSION} in {@code lrgrad.h} must equal it. */
-  public static final int ABI_VERSION = 2;
+  public static final int ABI_VERSION = 3;
 
   /** The system property naming the library file explicitly. */
   public static final String PATH_PROPERTY = "lrgrad.native.path";
@@ -98,12 +104,14 @@ public final class NativeLibrary {
     if (explicit != null && !explicit.isEmpty()) {
       return loadExplicit(explicit);
     }
-    String loadLibraryFailure;
-    try {
-      System.loadLibrary(NAME);
-      return "System.loadLibrary(\"" + NAME + "\")";
-    } catch (UnsatisfiedLinkError e) {
-      loadLibraryFailure = e.getMessage();
+    String loadLibraryFailure = "not tried";
+    if (isAndroid()) {
+      try {
+        System.loadLibrary(NAME);
+        return "System.loadLibrary(\"" + NAME + "\")";
+      } catch (UnsatisfiedLinkError e) {
+        loadLibraryFailure = e.getMessage();
+      }
     }
     String resource = resourcePath();
     String extractionFailure;
@@ -113,7 +121,17 @@ public final class NativeLibrary {
         return extracted;
       }
       extractionFailure = "this jar has no " + resource;
+      if (!isAndroid()) {
+        // A jar without this platform's build (a platform we do not ship): the user's own library, if any.
+        try {
+          System.loadLibrary(NAME);
+          return "System.loadLibrary(\"" + NAME + "\")";
+        } catch (UnsatisfiedLinkError e) {
+          loadLibraryFailure = e.getMessage();
+        }
+      }
     } catch (IOException | UnsatisfiedLinkError e) {
+      // The jar's copy exists but failed: not replaced by whatever java.library.path offers.
       extractionFailure = e.getMessage();
     }
     throw new UnsatisfiedLinkError("lrgrad's native library (ABI " + ABI_VERSION + ") could not be loaded on "
@@ -147,14 +165,45 @@ public final class NativeLibrary {
     return "-D" + PATH_PROPERTY + "=" + path;
   }
 
-  /** Copies the resource to a temporary file and loads it; null when the jar has no such resource. */
+  /** Android's runtime (ART, and Dalvik before it) names itself so; no desktop JVM does. */
+  private static boolean isAndroid() {
+    return "Dalvik".equals(System.getProperty("java.vm.name"));
+  }
+
+  /**
+   * A new folder under the temporary folder that only this user can enter. {@code mkdir} fails on a name that
+   * exists, so the folder is ours and nobody else can have put a file in it; it is made owner-only before anything
+   * is written into it.
+   */
+  private static File privateFolder() throws IOException {
+    File parent = new File(System.getProperty("java.io.tmpdir"));
+    SecureRandom random = new SecureRandom();
+    for (int attempt = 0; attempt < 16; attempt++) {
+      File folder = new File(parent, "lrgrad-" + Long.toHexString(random.nextLong() & Long.MAX_VALUE));
+      if (folder.mkdir()) {
+        boolean ownerOnly = folder.setReadable(false, false) && folder.setWritable(false, false)
+            && folder.setExecutable(false, false) && folder.setReadable(true, true) && folder.setWritable(true, true)
+            && folder.setExecutable(true, true);
+        if (!ownerOnly) {
+          deleteNow(folder);
+          throw new IOException("could not make " + folder + " accessible to its owner only");
+        }
+        return folder;
+      }
+    }
+    throw new IOException("could not create a new folder in " + parent);
+  }
+
+  /** Copies the resource into a private folder and loads it; null when the jar has no such resource. */
   private static String extractAndLoad(String resource) throws IOException {
+    File folder;
     File file;
     try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         return null;
       }
-      file = File.createTempFile("liblrgrad-", ".so");
+      folder = privateFolder();
+      file = new File(folder, System.mapLibraryName(NAME));
       try (OutputStream out = new FileOutputStream(file)) {
         byte[] buffer = new byte[64 * 1024];
         for (int n; (n = in.read(buffer)) > 0; ) {
@@ -162,6 +211,7 @@ public final class NativeLibrary {
         }
       } catch (IOException e) {
         deleteNow(file);
+        deleteNow(folder);
         throw new IOException("extracting " + resource + " to " + file + " failed: " + e.getMessage(), e);
       }
     }
@@ -170,6 +220,7 @@ public final class NativeLibrary {
     } finally {
       // A loaded library stays mapped after its file is deleted: nothing is left behind in the temp folder.
       deleteNow(file);
+      deleteNow(folder);
     }
     return "the jar's " + resource + " (extracted to " + file + ")";
   }

@@ -87,6 +87,98 @@ class FfmKernelsTest {
     assertEquals(l1, ffm().softmaxCrossEntropy(batch, classes, logits, off, classes, labels, 1, null, 0, 1));
   }
 
+  /** FfmKernels' package-private constants and linkage choice (the Java 25 layer: reached by reflection). */
+  private static Object ffmStatic(String name, Object... arguments) throws Exception {
+    Class<?> type = Class.forName("org.lrgrad.ffm.FfmKernels");
+    if (arguments.length == 0) {
+      java.lang.reflect.Field field = type.getDeclaredField(name);
+      field.setAccessible(true);
+      return field.get(null);
+    }
+    java.lang.reflect.Method method = type.getDeclaredMethod(name, int.class, int.class, int.class);
+    method.setAccessible(true);
+    return method.invoke(null, arguments);
+  }
+
+  /**
+   * A critical downcall holds every safepoint until it returns (measured: a 1536³ sgemm kept time to safepoint at
+   * 989 ms), so only bounded calls are critical: an sgemm of up to CRITICAL_SGEMM_MULTIPLY_ADDS multiply-adds, and
+   * larger ones the off-heap linkage, whatever the shape.
+   */
+  @Test
+  void onlyBoundedSgemmCallsAreCritical() throws Exception {
+    long limit = (long) ffmStatic("CRITICAL_SGEMM_MULTIPLY_ADDS");
+    assertTrue(limit > 0 && limit <= 1L << 24, "limit " + limit);
+    assertEquals("CRITICAL", ffmStatic("sgemmLinkage", 8, 8, 8).toString());
+    assertEquals("CRITICAL", ffmStatic("sgemmLinkage", 1, 1, (int) limit).toString());
+    assertEquals("OFF_HEAP", ffmStatic("sgemmLinkage", 1, 1, (int) limit + 1).toString());
+    assertEquals("OFF_HEAP", ffmStatic("sgemmLinkage", 1536, 1536, 1536).toString());
+    assertEquals("OFF_HEAP", ffmStatic("sgemmLinkage", 4096, 4096, 1).toString());
+    assertEquals("OFF_HEAP", ffmStatic("sgemmLinkage", 65536, 65536, 65536).toString(), "no int overflow");
+  }
+
+  /**
+   * The off-heap linkage (copies, a plain downcall, C's rows copied back) gives jni's bits, transposed or not, at
+   * offsets with padded leading dimensions, and leaves every cell outside C, the padding between its rows included,
+   * as it was.
+   */
+  @Test
+  void anSgemmPastTheCriticalLimitEqualsJniAndWritesOnlyC() throws Exception {
+    long limit = (long) ffmStatic("CRITICAL_SGEMM_MULTIPLY_ADDS");
+    Kernels jni = KernelProvider.get("jni");
+    Random rnd = new Random(8);
+    int m = 67, n = 131, k = (int) (limit / ((long) m * n)) + 3, off = 3;
+    assertEquals("OFF_HEAP", ffmStatic("sgemmLinkage", m, n, k).toString());
+    for (int t = 0; t < 4; t++) {
+      boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+      int lda = (transA ? m : k) + 2, ldb = (transB ? k : n) + 1, ldc = n + 3;
+      float[] a = random(rnd, off + (transA ? k : m) * lda), b = random(rnd, off + (transB ? n : k) * ldb);
+      float[] c0 = random(rnd, off + m * ldc + 2);
+      float[] c1 = c0.clone(), c2 = c0.clone();
+      float beta = t == 0 ? 0f : -0.5f;
+      jni.sgemm(transA, transB, m, n, k, 1.25f, a, off, lda, b, off, ldb, beta, c1, off, ldc);
+      ffm().sgemm(transA, transB, m, n, k, 1.25f, a, off, lda, b, off, ldb, beta, c2, off, ldc);
+      assertTrue(Arrays.equals(c1, c2), "off-heap sgemm through ffm differs from jni, transA=" + transA + " transB="
+          + transB);
+      assertEquals(c0[off + n], c2[off + n], "the padding after C's first row");
+      assertTrue(!Arrays.equals(c0, c2), "sgemm wrote nothing");
+    }
+  }
+
+  /** Element-wise calls longer than one critical piece run in pieces: jni's bits (jni makes one call). */
+  @Test
+  void elementWiseCallsInCriticalPiecesEqualJni() throws Exception {
+    int piece = (int) ffmStatic("CRITICAL_ELEMENTS");
+    Kernels jni = KernelProvider.get("jni");
+    Random rnd = new Random(9);
+    int len = 2 * piece + 7, off = 2;
+    float[] g = random(rnd, off + len), p1 = random(rnd, off + len), m1 = random(rnd, off + len);
+    float[] v1 = random(rnd, off + len);
+    for (int i = 0; i < v1.length; i++) {
+      v1[i] = Math.abs(v1[i]);
+    }
+    float[] p2 = p1.clone(), m2 = m1.clone(), v2 = v1.clone();
+    jni.adamStep(len, 2, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, false, AdamConvention.TORCH, p1, off, g, off, m1, off, v1,
+        off);
+    ffm().adamStep(len, 2, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, false, AdamConvention.TORCH, p2, off, g, off, m2, off,
+        v2, off);
+    assertTrue(Arrays.equals(p1, p2) && Arrays.equals(m1, m2) && Arrays.equals(v1, v2), "adamStep in pieces differs");
+    float[] y1 = new float[off + len], y2 = new float[off + len];
+    jni.relu(len, g, off, y1, off);
+    ffm().relu(len, g, off, y2, off);
+    assertTrue(Arrays.equals(y1, y2), "relu in pieces differs");
+    // Bias over more cells than a piece: rows in pieces for the add, columns in pieces for the gradient.
+    int rows = 3, cols = piece / 2 + 5;
+    float[] bias = random(rnd, cols), out1 = random(rnd, rows * cols), out2 = out1.clone();
+    jni.biasAdd(rows, cols, bias, 0, out1, 0, cols);
+    ffm().biasAdd(rows, cols, bias, 0, out2, 0, cols);
+    assertTrue(Arrays.equals(out1, out2), "biasAdd in pieces differs");
+    float[] db1 = new float[cols], db2 = new float[cols];
+    jni.biasGradient(rows, cols, out1, 0, cols, db1, 0);
+    ffm().biasGradient(rows, cols, out1, 0, cols, db2, 0);
+    assertTrue(Arrays.equals(db1, db2), "biasGradient in pieces differs");
+  }
+
   /** One bad call through ffm: its name, the exception the contract promises, and the call on the watched arrays. */
   private interface BadCall {
     void call(Kernels k, float[] x, float[] y, float[] z, float[] w);

@@ -3,6 +3,7 @@ package org.lrgrad.ffm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -27,30 +28,34 @@ import org.junit.jupiter.api.Test;
 import org.lrgrad.jni.NativeLibrary;
 
 /**
- * The committed jextract output matches {@code lrgrad.h} as it is now: every function the header declares has a
- * generated method and descriptor of the same C signature, no generated function is gone from the header, and every
- * integer macro has the header's value. A header change without regenerating the bindings fails here.
+ * The committed jextract output ({@code org.lrgrad.ffm.lrgrad_h}) matches {@code lrgrad.h} as it is now: every
+ * function the header declares has a generated method and descriptor of the same C signature, no generated function
+ * is gone from the header, and every integer macro has the header's value. A header change without regenerating the
+ * bindings fails here. And the generated classes are not public API.
  *
  * <p>The generated classes live in the Java 25 layer, which tests see only on the class path (not at compile
  * time), hence the reflection.
  */
 class GeneratedBindingsTest {
   private static final Path HEADER = Path.of("src/main/native/include/lrgrad.h");
-  private static final String BINDINGS = "org.lrgrad.ffm.generated.lrgrad_h";
+  private static final String BINDINGS = "org.lrgrad.ffm.lrgrad_h";
   private static final Pattern FUNCTION =
       Pattern.compile("LRGRAD_API\\s+(\\w+)\\s+(\\w+)\\s*\\(([^)]*)\\)\\s*;");
   private static final Pattern CONSTANT = Pattern.compile("(?m)^#define\\s+(LRGRAD_\\w+)\\s+(-?\\d+)\\s*$");
 
   /** A C parameter or return type of the header, as the binding must carry it. */
   private enum CType {
-    INT32(int.class),
-    FLOAT(float.class),
-    POINTER(MemorySegment.class);
+    INT32(int.class, 4),
+    INT64(long.class, 8),
+    FLOAT(float.class, 4),
+    POINTER(MemorySegment.class, 8);
 
     final Class<?> carrier;
+    final int bytes;
 
-    CType(Class<?> carrier) {
+    CType(Class<?> carrier, int bytes) {
       this.carrier = carrier;
+      this.bytes = bytes;
     }
 
     static CType of(String declaration) {
@@ -61,6 +66,8 @@ class GeneratedBindingsTest {
       switch (type) {
         case "int32_t":
           return INT32;
+        case "int64_t":
+          return INT64;
         case "float":
           return FLOAT;
         default:
@@ -75,7 +82,7 @@ class GeneratedBindingsTest {
       }
       assertTrue(layout instanceof ValueLayout, where + ": expected a value layout, got " + layout);
       assertEquals(carrier, ((ValueLayout) layout).carrier(), where);
-      assertEquals(4, layout.byteSize(), where + ": size in bytes");
+      assertEquals(bytes, layout.byteSize(), where + ": size in bytes");
     }
   }
 
@@ -119,8 +126,8 @@ class GeneratedBindingsTest {
   void theHeaderParsesIntoTheFunctionsTheBridgesCall() throws IOException {
     Map<String, Declaration> functions = declaredFunctions();
     // Guards the parser: a regex that silently matched nothing would make the other tests vacuous.
-    assertEquals(13, functions.size(), functions.keySet().toString());
-    assertEquals(14, functions.get("lrgrad_sgemm").parameters.size());
+    assertEquals(12, functions.size(), functions.keySet().toString());
+    assertEquals(16, functions.get("lrgrad_sgemm").parameters.size());
     assertTrue(functions.get("lrgrad_abi_version").parameters.isEmpty());
   }
 
@@ -174,5 +181,37 @@ class GeneratedBindingsTest {
     }
     assertEquals(9, count, "integer macros in lrgrad.h");
     assertEquals(NativeLibrary.ABI_VERSION, bindings.getMethod("LRGRAD_ABI_VERSION").invoke(null));
+  }
+
+  /**
+   * The raw entry points are not public API: the generated classes are package-private in the wrapper's package, so
+   * code outside it reaches the library only through {@link FfmKernels}, whose contract checks every size first.
+   * Before, {@code org.lrgrad.ffm.generated.lrgrad_h} was public and let any caller pass C wrong sizes.
+   */
+  @Test
+  void noPublicClassExposesTheRawEntryPoints() throws Exception {
+    for (String name : new String[] {BINDINGS, BINDINGS + "$shared"}) {
+      Class<?> generated = Class.forName(name);
+      assertFalse(Modifier.isPublic(generated.getModifiers()), name + " must not be public");
+    }
+    assertThrows(ClassNotFoundException.class, () -> Class.forName("org.lrgrad.ffm.generated.lrgrad_h"));
+    // No public class of the bridge's packages declares a public or protected member that takes or returns a
+    // MemorySegment or a MethodHandle (the raw ways into C).
+    for (String name : new String[] {"org.lrgrad.ffm.FfmKernels", "org.lrgrad.ffm.FfmKernelFactory",
+        "org.lrgrad.jni.JniKernels", "org.lrgrad.jni.NativeLibrary"}) {
+      Class<?> type = Class.forName(name);
+      for (Method method : type.getDeclaredMethods()) {
+        int modifiers = method.getModifiers();
+        if (!Modifier.isPublic(modifiers) && !Modifier.isProtected(modifiers)) {
+          continue;
+        }
+        List<Class<?>> types = new ArrayList<>(List.of(method.getParameterTypes()));
+        types.add(method.getReturnType());
+        for (Class<?> t : types) {
+          assertFalse(t == MemorySegment.class || t == java.lang.invoke.MethodHandle.class,
+              name + "." + method.getName() + " exposes " + t.getName());
+        }
+      }
+    }
   }
 }

@@ -17,6 +17,23 @@ package org.lrgrad.kernels;
  * on sgemm or needing no specialization (the low-rank projections, the LoRA factor gradients, QR and the top-r
  * subspaces) are {@link LowRankOps}, written once for every implementation. An operation joins the contract only
  * when a specialized version is measured to pay.
+ *
+ * <p><b>Rounding: one rule per operation</b>, which every implementation (reference, Vector API, JNI in C and NEON,
+ * FFM) and every test holds to:
+ * <ul>
+ *   <li>Element-wise operations ({@link #sgdStep}, {@link #momentumStep}, {@link #adamStep}, {@link #adamDirection},
+ *       {@link #biasAdd}, {@link #relu}, {@link #reluBackward}) give the reference's result bit for bit: each
+ *       product, sum, quotient and square root rounded to float on its own, in the reference's order, with no fused
+ *       multiply-add; the scalars that depend only on the step count come from {@link AdamBiasCorrection} (double,
+ *       rounded to float once), on every implementation, native ones included.</li>
+ *   <li>{@link #biasGradient} sums each column in row order: bit for bit too.</li>
+ *   <li>Products and the reductions inside them ({@link #sgemm} and what is built on it: the low-rank forms,
+ *       orthonormalization, top subspaces) are within the depth-scaled bound 2(k+2)·u·Σ|a·b| of the exact result
+ *       (u = 2⁻²⁴, k the depth); the order of the sums, blocking and fused multiply-adds are the implementation's
+ *       choice.</li>
+ *   <li>{@link #softmaxCrossEntropy} and {@link #adafactorStep} have one implementation, the reference's (sums in
+ *       double), which every other implementation inherits or reproduces.</li>
+ * </ul>
  */
 public abstract class Kernels {
 
@@ -262,7 +279,10 @@ public abstract class Kernels {
   protected abstract void biasGradientUnchecked(int rows, int cols, float[] dy, int dyOff, int lddy, float[] db,
       int dbOff);
 
-  /** y ← max(x, 0) element-wise; y may be x itself (same offset). */
+  /**
+   * y ← max(x, 0) element-wise, and NaN where x is NaN, as {@code torch.relu}: a poisoned activation stays visible
+   * to the training's non-finite check instead of turning into 0. y may be x itself (same offset).
+   */
   public final void relu(int len, float[] x, int xOff, float[] y, int yOff) {
     Checks.nonNegative("len", len);
     Checks.vector("x", x, xOff, len);
@@ -276,8 +296,8 @@ public abstract class Kernels {
   protected abstract void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff);
 
   /**
-   * ReLU's gradient: dx ← dy where x &gt; 0, else 0 (the derivative at exactly 0 is 0, as PyTorch). x may be the
-   * pre-activation or ReLU's output (same mask). dx may be dy itself (same offset).
+   * ReLU's gradient: dx ← dy where x &gt; 0 or x is NaN, else 0 (the derivative at exactly 0 is 0; NaN passes
+   * dy on, as PyTorch's {@code threshold_backward}). x may be the pre-activation or ReLU's output (same mask). dx may be dy itself (same offset).
    */
   public final void reluBackward(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
     Checks.nonNegative("len", len);

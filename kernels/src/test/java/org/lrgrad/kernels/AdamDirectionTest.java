@@ -243,4 +243,31 @@ class AdamDirectionTest {
     bad.rejects(iae, () -> k.adamDirection(16, 1, 0.9f, 0.999f, 1e-8f, GALORE, g, 0, m, 0, s, 0, s, 0),
         "out [0, 16) overlaps v [0, 16)");
   }
+
+  /** The rounding rule of element-wise steps (Kernels): the reference's bits on every implementation, no FMA. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void equalsTheReferenceBitForBit(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    Random rnd = new Random(14);
+    for (int len : Sizes.ELEMENTWISE) {
+      for (AdamConvention convention : AdamConvention.values()) {
+        for (int step : new int[] {1, 7}) {
+          float[] g = Matrix.vector(rnd, len, 0, -1f, 1f).data;
+          float[] wantM = Matrix.vector(rnd, len, 0, -0.1f, 0.1f).data, gotM = wantM.clone();
+          float[] wantV = Matrix.vector(rnd, len, 0, 0f, 0.01f).data, gotV = wantV.clone();
+          float[] want = new float[len], got = new float[len];
+          float eps = step == 1 ? 1e-8f : 1e-3f;
+          Implementations.reference().adamDirection(len, step, 0.9f, 0.999f, eps, convention, g, 0, wantM, 0, wantV,
+              0, want, 0);
+          kernels.adamDirection(len, step, 0.9f, 0.999f, eps, convention, g, 0, gotM, 0, gotV, 0, got, 0);
+          if (!java.util.Arrays.equals(want, got) || !java.util.Arrays.equals(wantM, gotM)
+              || !java.util.Arrays.equals(wantV, gotV)) {
+            org.junit.jupiter.api.Assertions.fail(kernels + " adamDirection len=" + len + " " + convention + " step="
+                + step + ": not the reference's bits");
+          }
+        }
+      }
+    }
+  }
 }

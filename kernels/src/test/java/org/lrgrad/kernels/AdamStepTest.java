@@ -225,4 +225,34 @@ class AdamStepTest {
     bad.rejects(iae, () -> k.adamStep(16, 1, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, GALORE, p, 0, g, 0, shared, 4,
         shared, 19), "v [19, 35) overlaps m [4, 20)");
   }
+
+  /** The rounding rule of element-wise steps (Kernels): the reference's bits on every implementation, no FMA. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void equalsTheReferenceBitForBit(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    Random rnd = new Random(13);
+    for (int len : Sizes.ELEMENTWISE) {
+      for (AdamConvention convention : AdamConvention.values()) {
+        for (boolean decoupled : new boolean[] {false, true}) {
+          for (int step : new int[] {1, 7}) {
+            float[] g = Matrix.vector(rnd, len, 0, -1f, 1f).data;
+            float[] wantP = Matrix.vector(rnd, len, 0, -1f, 1f).data, gotP = wantP.clone();
+            float[] wantM = Matrix.vector(rnd, len, 0, -0.1f, 0.1f).data, gotM = wantM.clone();
+            float[] wantV = Matrix.vector(rnd, len, 0, 0f, 0.01f).data, gotV = wantV.clone();
+            float eps = step == 1 ? 1e-8f : 1e-3f;
+            Implementations.reference().adamStep(len, step, 0.01f, 0.9f, 0.999f, eps, 0.1f, decoupled, convention,
+                wantP, 0, g, 0, wantM, 0, wantV, 0);
+            kernels.adamStep(len, step, 0.01f, 0.9f, 0.999f, eps, 0.1f, decoupled, convention, gotP, 0, g, 0, gotM,
+                0, gotV, 0);
+            if (!java.util.Arrays.equals(wantP, gotP) || !java.util.Arrays.equals(wantM, gotM)
+                || !java.util.Arrays.equals(wantV, gotV)) {
+              org.junit.jupiter.api.Assertions.fail(kernels + " adamStep len=" + len + " " + convention
+                  + " decoupled=" + decoupled + " step=" + step + ": not the reference's bits");
+            }
+          }
+        }
+      }
+    }
+  }
 }

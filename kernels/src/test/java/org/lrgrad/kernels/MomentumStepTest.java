@@ -182,4 +182,29 @@ class MomentumStepTest {
     bad.rejects(iae, () -> k.momentumStep(16, 1, 0.1f, 0.9f, 0f, false, 0f, shared, 20, g, 0, shared, 20),
         "buf [20, 36) overlaps p [20, 36)");
   }
+
+  /** The rounding rule of element-wise steps (Kernels): the reference's bits on every implementation, no FMA. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void equalsTheReferenceBitForBit(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    Random rnd = new Random(12);
+    for (int len : Sizes.ELEMENTWISE) {
+      for (int step = 1; step <= 2; step++) {
+        for (boolean nesterov : new boolean[] {false, true}) {
+          float[] g = Matrix.vector(rnd, len, 0, -2f, 2f).data;
+          float[] wantP = Matrix.vector(rnd, len, 0, -1f, 1f).data, gotP = wantP.clone();
+          float[] wantBuf = Matrix.vector(rnd, len, 0, -1f, 1f).data, gotBuf = wantBuf.clone();
+          float dampening = nesterov ? 0f : 0.1f;
+          Implementations.reference().momentumStep(len, step, 0.05f, 0.9f, dampening, nesterov, 0.01f, wantP, 0, g,
+              0, wantBuf, 0);
+          kernels.momentumStep(len, step, 0.05f, 0.9f, dampening, nesterov, 0.01f, gotP, 0, g, 0, gotBuf, 0);
+          if (!java.util.Arrays.equals(wantP, gotP) || !java.util.Arrays.equals(wantBuf, gotBuf)) {
+            org.junit.jupiter.api.Assertions.fail(kernels + " momentumStep len=" + len + " step=" + step
+                + " nesterov=" + nesterov + ": not the reference's bits");
+          }
+        }
+      }
+    }
+  }
 }

@@ -13,12 +13,23 @@ import org.lrgrad.kernels.testing.Sizes;
 
 /**
  * relu and reluBackward on every implementation: exact results (no arithmetic but a comparison), zeros of both
- * signs, infinities, the smallest subnormals, across vector-lane tails, in place and out of place.
+ * signs, infinities, the smallest subnormals, NaN (kept, as PyTorch), across vector-lane tails, in place and out of
+ * place.
  */
 class ReluTest {
   /** Values where a comparison or a mask can go wrong: both zeros, subnormals, infinities, extremes. */
   private static final float[] SPECIAL = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
-      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE};
+      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE, Float.NaN};
+
+  /** torch.relu: NaN stays NaN (a comparison x > 0 would map it to 0 and hide a poisoned activation). */
+  private static float relu(float x) {
+    return Float.isNaN(x) ? x : x > 0f ? x : 0f;
+  }
+
+  /** PyTorch's threshold_backward: dy unless x <= 0, so a NaN x passes dy on. */
+  private static float reluGradient(float x, float dy) {
+    return Float.isNaN(x) || x > 0f ? dy : 0f;
+  }
 
   /** Uniform values in [-1, 1), with special values at about one position in four. */
   private static Matrix input(Random rnd, int len) {
@@ -54,7 +65,7 @@ class ReluTest {
             + y.off;
         for (int j = 0; j < len; j++) {
           float xj = xBefore.get(0, j);
-          assertSame(context + " y[" + j + "] for x=" + xj, xj > 0f ? xj : 0f, y.get(0, j));
+          assertSame(context + " y[" + j + "] for x=" + xj, relu(xj), y.get(0, j));
         }
         y.assertCanariesIntact(context + " y");
         if (!inPlace) {
@@ -86,12 +97,38 @@ class ReluTest {
             + " dyOff=" + dy.off + " dxOff=" + dx.off;
         for (int j = 0; j < len; j++) {
           float xj = xBefore.get(0, j), dyj = dyBefore.get(0, j);
-          assertSame(context + " dx[" + j + "] for x=" + xj + ", dy=" + dyj, xj > 0f ? dyj : 0f, dx.get(0, j));
+          assertSame(context + " dx[" + j + "] for x=" + xj + ", dy=" + dyj, reluGradient(xj, dyj), dx.get(0, j));
         }
         dx.assertCanariesIntact(context + " dx");
         x.assertUnchanged(context + " x", xBefore);
         if (!inPlace) {
           dy.assertUnchanged(context + " dy", dyBefore);
+        }
+      }
+    }
+  }
+
+  /** NaN in every lane position and in the tail, for every length: relu keeps it, its gradient passes dy. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void nanGoesThroughAsInPyTorch(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    for (int len = 1; len <= 19; len++) {
+      for (int at = 0; at < len; at++) {
+        float[] x = new float[len];
+        float[] dy = new float[len];
+        for (int j = 0; j < len; j++) {
+          x[j] = j == at ? Float.NaN : -1f;
+          dy[j] = 2f + j;
+        }
+        float[] y = new float[len];
+        float[] dx = new float[len];
+        kernels.relu(len, x, 0, y, 0);
+        kernels.reluBackward(len, x, 0, dy, 0, dx, 0);
+        for (int j = 0; j < len; j++) {
+          String context = kernels + " len=" + len + " NaN at " + at + ", index " + j;
+          assertSame(context + " relu", j == at ? Float.NaN : 0f, y[j]);
+          assertSame(context + " reluBackward", j == at ? dy[j] : 0f, dx[j]);
         }
       }
     }

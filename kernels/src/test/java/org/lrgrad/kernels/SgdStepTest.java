@@ -85,4 +85,24 @@ class SgdStepTest {
     bad.rejects(iae, () -> k.sgdStep(16, 0.1f, 0f, shared, 8, shared, 0), "p [8, 24) overlaps g [0, 16)");
     bad.rejects(iae, () -> k.sgdStep(16, 0.1f, 0f, shared, 0, shared, 0), "p [0, 16) overlaps g [0, 16)");
   }
+
+  /** The rounding rule of element-wise steps (Kernels): the reference's bits on every implementation, no FMA. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void equalsTheReferenceBitForBit(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    Random rnd = new Random(11);
+    for (int len : Sizes.ELEMENTWISE) {
+      for (float[] h : HYPER) {
+        float[] g = Matrix.vector(rnd, len, 0, -2f, 2f).data;
+        float[] want = Matrix.vector(rnd, len, 0, -1f, 1f).data, got = want.clone();
+        Implementations.reference().sgdStep(len, h[0], h[1], want, 0, g, 0);
+        kernels.sgdStep(len, h[0], h[1], got, 0, g, 0);
+        if (!java.util.Arrays.equals(want, got)) {
+          org.junit.jupiter.api.Assertions.fail(kernels + " sgdStep len=" + len + " lr=" + h[0] + " weightDecay="
+              + h[1] + ": not the reference's bits");
+        }
+      }
+    }
+  }
 }

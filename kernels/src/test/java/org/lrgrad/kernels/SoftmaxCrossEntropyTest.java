@@ -2,7 +2,10 @@ package org.lrgrad.kernels;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lrgrad.kernels.KernelProvider.Candidate;
@@ -189,5 +192,55 @@ class SoftmaxCrossEntropyTest {
     // In place needs the same leading dimension too.
     bad.rejects(iae, () -> k.softmaxCrossEntropy(3, 5, s, 0, 5, y, 0, s, 0, 6), "dlogits [0, 17) overlaps logits"
         + " [0, 15)");
+  }
+
+  /** Each write of the racing thread happens (an opaque write, which the JIT may not merge with the next). */
+  private static final VarHandle LABEL = MethodHandles.arrayElementVarHandle(int[].class);
+
+  /**
+   * A thread rewrites a label while the call runs: between the check and its use the label may change from a valid
+   * class to one far past the logits. An implementation may throw (the label is seen bad) or return the loss of the
+   * valid label; it must never read memory outside the logits with the changed label (a native version that read
+   * the label again after checking it returned losses from other memory, or crashed the JVM for larger labels).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void aLabelRewrittenDuringTheCallNeverIndexesPastTheLogits(Candidate candidate) throws InterruptedException {
+    Kernels kernels = Implementations.require(candidate);
+    int batch = 64, classes = 512, valid = 3, racing = batch - 1;
+    // The label checked first and used last: the longest window between the two.
+    int farOutside = 2 * batch * classes;
+    Random rnd = new Random(102);
+    Matrix logits = logits(rnd, batch, classes, 0f, 5f);
+    int[] labels = labels(rnd, batch, classes);
+    labels[racing] = valid;
+    float expected = kernels.softmaxCrossEntropy(batch, classes, logits.data, logits.off, logits.ld, labels, 0,
+        null, 0, 0);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread racer = new Thread(() -> {
+      for (int i = 0; !stop.get(); i++) {
+        LABEL.setOpaque(labels, racing, (i & 1) == 0 ? farOutside : valid);
+      }
+    }, "label-racer");
+    racer.setDaemon(true);
+    racer.start();
+    try {
+      for (int call = 0; call < 3000; call++) {
+        try {
+          float loss = kernels.softmaxCrossEntropy(batch, classes, logits.data, logits.off, logits.ld, labels, 0,
+              null, 0, 0);
+          if (Float.floatToRawIntBits(loss) != Float.floatToRawIntBits(expected)) {
+            fail(kernels + " call " + call + " with labels[" + racing + "] racing between " + valid + " and "
+                + farOutside + ": loss " + loss + ", the valid label's is " + expected + " (read outside the"
+                + " logits?)");
+          }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException seenBad) {
+          // allowed: the check or the array's bounds saw the far label
+        }
+      }
+    } finally {
+      stop.set(true);
+      racer.join();
+    }
   }
 }

@@ -108,4 +108,20 @@ class NonFinitePolicyTest {
     want.put("trainer.skipped_steps", 3L);
     TrainTesting.assertSameState(want, TrainTesting.snapshot(t));
   }
+
+  /**
+   * A NaN weight in front of a ReLU: its unit's pre-activation is NaN. ReLU keeps NaN (as torch.relu), so the loss
+   * is NaN and the step is skipped; a ReLU that mapped NaN to 0 let the poisoned model train on unnoticed.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void aNanWeightMakesTheStepSkipped(Candidate candidate, Method method) {
+    Kernels k = Implementations.require(candidate);
+    Trainer t = trainer(k, method);
+    float[] poisoned = W1.clone();
+    poisoned[5] = Float.NaN;
+    t.model().parameters().get(0).copyFrom(poisoned, 0);
+    assertSkippedAndUnchanged(t, GOOD_1, 0, false, true);
+    assertEquals(0, t.completedSteps());
+  }
 }

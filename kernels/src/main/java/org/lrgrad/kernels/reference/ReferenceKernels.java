@@ -190,14 +190,15 @@ public class ReferenceKernels extends Kernels {
   protected void reluUnchecked(int len, float[] x, int xOff, float[] y, int yOff) {
     for (int i = 0; i < len; i++) {
       float xi = x[xOff + i];
-      y[yOff + i] = xi > 0f ? xi : 0f;
+      // Not xi > 0 ? xi : 0: a comparison with NaN is false, so NaN goes through as in torch.relu.
+      y[yOff + i] = xi <= 0f ? 0f : xi;
     }
   }
 
   @Override
   protected void reluBackwardUnchecked(int len, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
     for (int i = 0; i < len; i++) {
-      dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+      dx[dxOff + i] = x[xOff + i] <= 0f ? 0f : dy[dyOff + i];
     }
   }
 

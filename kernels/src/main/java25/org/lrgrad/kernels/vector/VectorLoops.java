@@ -390,8 +390,8 @@ final class VectorLoops {
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
-      // A compare and blend, not max(): NaN and -0 give +0, as the reference's x > 0 ? x : 0.
-      zero.blend(xv, xv.compare(VectorOperators.GT, zero)).intoArray(y, yOff + i);
+      // A compare and blend, not max(): -0 gives +0 and NaN stays NaN, as the reference's x <= 0 ? 0 : x.
+      xv.blend(zero, xv.compare(VectorOperators.LE, zero)).intoArray(y, yOff + i);
     }
     return bound;
   }
@@ -400,8 +400,8 @@ final class VectorLoops {
     FloatVector zero = FloatVector.zero(S);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
-      VectorMask<Float> positive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, zero);
-      zero.blend(FloatVector.fromArray(S, dy, dyOff + i), positive).intoArray(dx, dxOff + i);
+      VectorMask<Float> notPositive = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.LE, zero);
+      FloatVector.fromArray(S, dy, dyOff + i).blend(zero, notPositive).intoArray(dx, dxOff + i);
     }
     return bound;
   }
