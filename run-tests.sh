@@ -29,14 +29,11 @@ profiles=android,aarch64-library,aarch64-tests,sanitizer-tests,fuzz
 mvn -B -ntp --fail-at-end verify -P"$profiles" -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
   -Dlrgrad.sanitizer.runtime="$LRGRAD_SANITIZER_RUNTIME" "$@" 2>&1 | tee "$log" || status=$?
 # The README's "Use it from Java" example, compiled and run on the module path against the jars verify just built.
-# Until README.md has that section, the draft's example is the one checked.
-readme=README.md
-grep -q '^#\+ Use it from Java' README.md || readme=docs/incoming/README.draft.md
 readme_status=0
 readme_line="README example: did not run (the build failed)"
 if [ "$status" -eq 0 ]; then
   echo
-  scripts/check-readme-example.sh "$readme" 2>&1 | tee -a "$log" || readme_status=$?
+  scripts/check-readme-example.sh README.md 2>&1 | tee -a "$log" || readme_status=$?
   readme_line="$(tail -n 1 "$log")"
 fi
 

@@ -4,8 +4,7 @@
 # flags the README documents. Ends with one line, "README example: 1 passed, 0 failed" (or 0 passed, 1 failed).
 #
 # Usage: scripts/check-readme-example.sh [--repo LOCAL_REPOSITORY] [MARKDOWN_FILE]
-#   MARKDOWN_FILE     the file whose example is checked (default README.md; run-tests.sh passes the draft in
-#                     docs/incoming/ while README.md has no such section)
+#   MARKDOWN_FILE     the file whose example is checked (default README.md)
 #   --repo DIR        take the jars that `mvn install -Dmaven.repo.local=DIR` put there, instead of the modules'
 #                     target/ folders (`mvn package` or `mvn verify` writes those)
 # Exits 0 when the example compiled and ran with exit status 0, 1 when not, 2 for bad usage.
@@ -17,7 +16,7 @@ markdown="README.md"
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --repo) [ "$#" -ge 2 ] || { echo "--repo needs a folder" >&2; exit 2; }; repo="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1 (expected --repo DIR or a Markdown file)" >&2; exit 2 ;;
     *) markdown="$1"; shift ;;
   esac
