@@ -43,6 +43,7 @@ public final class Report {
   static final String PEAK = "PeakBenchmark";
   static final String CALLS = "CallOverheadBenchmark";
   static final String REFRESH = "ProjectorRefreshBenchmark";
+  static final String TRAINING = "TrainingStepBenchmark";
   /**
    * T of the amortized low-rank step: {@code org.lrgrad.train.LowRankAdam}'s default update interval (GaLore's
    * paper's 200).
@@ -54,6 +55,7 @@ public final class Report {
   private final List<Step> steps = new ArrayList<>();
   private final List<Call> calls = new ArrayList<>();
   private final List<Refresh> refreshes = new ArrayList<>();
+  private final List<Training> trainings = new ArrayList<>();
   private final double peak;
   private final double harnessBytesPerIteration;
   private final List<String> order;
@@ -81,6 +83,22 @@ public final class Report {
 
     long stateBytes() {
       return 4 * OptimizerStep.byId(step).stateFloats(m, n, rank);
+    }
+  }
+
+  /** One whole training step of the study's MLP (TrainingStepBenchmark), steps per second. */
+  record Training(String optimizer, int rank, String accumulation, String implementation, double stepsPerSecond,
+      double error, double allocated) {
+    boolean lowRank() {
+      return optimizer.equals("lrg-adam") || optimizer.equals("galore-adam");
+    }
+
+    String label() {
+      String text = optimizer;
+      if (lowRank() || optimizer.equals("lora-adam")) {
+        text += " (r = " + rank + (lowRank() && !accumulation.equals("auto") ? ", " + accumulation : "") + ")";
+      }
+      return text;
     }
   }
 
@@ -126,6 +144,13 @@ public final class Report {
           int[] mn = OptimizerStepBenchmark.parseLayer(r.param("layer"));
           steps.add(new Step(mn[0], mn[1], r.intParam("rank"), r.param("step"), r.param("implementation"),
               r.score(), r.error(), r.allocatedBytesPerCall(), r.iterationSeconds()));
+        }
+        case TRAINING -> {
+          if (!r.unit().equals("ops/s")) {
+            throw new IllegalStateException("training steps are read in ops/s, got " + r.unit());
+          }
+          trainings.add(new Training(r.param("optimizer"), r.intParam("rank"), r.param("accumulation"),
+              r.param("implementation"), r.score(), r.error(), r.allocatedBytesPerCall()));
         }
         case CALLS -> calls.add(new Call(r.param("call"), r.param("implementation"), inUnit(r, "ns/op"), r.error()));
         case REFRESH -> {
@@ -255,6 +280,7 @@ public final class Report {
     gemmSection(md, SQUARE, "## sgemm, square (m = n = k)", "size");
     gemmSection(md, LOW_RANK, "## sgemm, low-rank shapes (C m×n ← A m×r · B r×n)", "m×r×n");
     stepSection(md);
+    trainingSection(md);
     refreshSection(md);
     callSection(md);
     mcaSection(md);
@@ -340,6 +366,37 @@ public final class Report {
           .append(" | ").append(withError(s.micros(), s.error())).append(" | ")
           .append(ratio(s.micros() / adamMicros(s))).append(" | ").append(stateText(s.stateBytes())).append(" | ")
           .append(bytes(s.allocated())).append(" | ").append(bytes(harnessBytesPerCall(s))).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** Steps per second of {@code optimizer} (rank 64 for the low-rank ones, the cost model's form), or NaN. */
+  private double trainingRate(String optimizer, String implementation) {
+    return trainings.stream().filter(t -> t.optimizer().equals(optimizer) && t.implementation().equals(implementation)
+        && (t.rank() == 64 || !t.lowRank()) && t.accumulation().equals("auto")).mapToDouble(Training::stepsPerSecond)
+        .findFirst().orElse(Double.NaN);
+  }
+
+  private void trainingSection(StringBuilder md) {
+    if (trainings.isEmpty()) {
+      return;
+    }
+    md.append("## Training steps
+
+");
+    md.append("Whole training steps (`Trainer.step`: forward, loss, backward, update) of the study's MLP")
+        .append(" 784-1024-1024-10 at batch 32, one thread, the study's settings (T = 50, GaLore's randomized SVD),")
+        .append(" so refreshes are in the average; steps/s ± the 99.9% half-width; × SGD and × Adam = steps/s ÷")
+        .append(" theirs, same kernels; `eager` = LRG's and GaLore's update written into W every step (the form")
+        .append(" before the factored accumulation), otherwise the cost model's choice; B/step = bytes allocated per")
+        .append(" step (`-prof gc`, JMH's share included).\n\n");
+    md.append("| optimizer | implementation | steps/s | × SGD | × Adam | B/step |\n|---|---|---:|---:|---:|---:|\n");
+    for (Training t : trainings) {
+      md.append("| ").append(t.label()).append(" | ").append(t.implementation()).append(" | ")
+          .append(withError(t.stepsPerSecond(), t.error())).append(" | ")
+          .append(ratio(t.stepsPerSecond() / trainingRate("sgd", t.implementation()))).append(" | ")
+          .append(ratio(t.stepsPerSecond() / trainingRate("adam", t.implementation()))).append(" | ")
+          .append(bytes(t.allocated())).append(" |\n");
     }
     md.append('\n');
   }
@@ -506,6 +563,13 @@ public final class Report {
             + s.implementation() + ": " + bytes(s.allocated()) + " B").collect(Collectors.joining(", ")),
         allocationKnown ? allocating.isEmpty() : null, allocating.isEmpty() ? "0 B beyond JMH's share"
             : "up to " + bytes(worstExcess) + " B per step beyond JMH's share");
+    double lrg = trainingRate("lrg-adam", SUBJECT);
+    double vsSgd = lrg / trainingRate("sgd", SUBJECT);
+    double vsAdam = lrg / trainingRate("adam", SUBJECT);
+    target(md, "`vector` training step, study MLP, LRG-Adam (r = 64) ≥ 1.5 × SGD's steps/s", ratio(vsSgd) + " SGD's",
+        Double.isNaN(vsSgd) ? null : vsSgd >= 1.5, atLeast(vsSgd, 1.5));
+    target(md, "`vector` training step, study MLP, LRG-Adam (r = 64) ≥ 1.75 × Adam's steps/s", ratio(vsAdam)
+        + " Adam's", Double.isNaN(vsAdam) ? null : vsAdam >= 1.75, atLeast(vsAdam, 1.75));
     md.append("| training throughput ≥ PyTorch CPU, same MLP and threads | measured by `bench/compare-pytorch.sh`,")
         .append(" not by this command | | |\n");
     md.append('\n');

@@ -24,6 +24,7 @@ public enum Profile {
           // In a fork: the only way to give lrgrad's kernels another thread count.
           square(withoutReference(available.sgemm(2)), 2).param("size", 64).param("transpose", "NN").build(),
           steps(available.kernels()).param("layer", "1024x1024").build(),
+          training(subject(available.kernels())).param("optimizer", "sgd", "lrg-adam").build(),
           calls(available.kernels()).build(),
           // A layer small enough for the exact SVD to take milliseconds.
           refresh(available.kernels()).param("method", REFRESH_METHODS).param("layer", "256x128").build());
@@ -44,6 +45,12 @@ public enum Profile {
           steps(kernels.stream().filter(QUICK_STEP_KERNELS::contains).toList()).param("layer", LAYERS).build(),
           steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build(),
           calls(kernels.stream().filter(CALL_KERNELS::contains).toList()).build(),
+          training(kernels.stream().filter(TRAINING_KERNELS::contains).toList()).param("optimizer", OPTIMIZER_IDS)
+              .build(),
+          // Before and after: LRG and GaLore with the eager accumulation; LRG-Adam's ranks.
+          training(subject(kernels)).param("optimizer", "lrg-adam", "galore-adam").param("accumulation", "eager")
+              .build(),
+          training(subject(kernels)).param("optimizer", "lrg-adam").param("rank", LRG_RANKS).build(),
           refresh(subject(kernels)).param("method", "randomized", "random").param("layer", "1024x1024", "4096x1024")
               .build(),
           // 15 to 25 s per call on these layers: one warm-up call and one measured.
@@ -68,6 +75,10 @@ public enum Profile {
       }
       jobs.add(steps(available.kernels()).param("layer", LAYERS).build());
       jobs.add(calls(available.kernels()).build());
+      jobs.add(training(available.kernels()).param("optimizer", OPTIMIZER_IDS).build());
+      jobs.add(training(available.kernels()).param("optimizer", "lrg-adam", "galore-adam")
+          .param("accumulation", "eager").build());
+      jobs.add(training(available.kernels()).param("optimizer", "lrg-adam").param("rank", LRG_RANKS).build());
       jobs.add(refresh(available.kernels()).param("method", "randomized", "random").param("layer", LAYERS).build());
       // The exact SVD has no matrix product for the kernels to speed up (TopSubspace.exact): the same code for all.
       jobs.add(refresh(subject(available.kernels())).param("method", "exact").param("layer", LAYERS)
@@ -82,6 +93,12 @@ public enum Profile {
   static final String STEPS = "OptimizerStepBenchmark";
   static final String CALLS = "CallOverheadBenchmark";
   static final String REFRESH = "ProjectorRefreshBenchmark";
+  static final String TRAINING = "TrainingStepBenchmark";
+  static final String[] OPTIMIZER_IDS = {"sgd", "momentum", "adam", "lrg-adam", "galore-adam", "lora-adam"};
+  /** LRG-Adam's ranks beside the study's 64 (which the per-optimizer job measures). */
+  static final int[] LRG_RANKS = {16, 32, 128, 256, 512};
+  /** Whole training steps: the Java kernels the targets are about and the two bridges to the native code. */
+  static final List<String> TRAINING_KERNELS = List.of(SUBJECT, "jni", "ffm");
   /** The kernels the report's targets are about. */
   static final String SUBJECT = "vector";
   /** lrgrad's plain-Java kernels: single-threaded, and slow enough to be measured on small shapes only. */
@@ -151,6 +168,11 @@ public enum Profile {
 
   private static Job.Builder steps(List<String> kernels) {
     return Job.of(STEPS).param("implementation", kernels).param("step", STEP_IDS).param("rank", 16)
+        .param("threads", 1);
+  }
+
+  private static Job.Builder training(List<String> kernels) {
+    return Job.of(TRAINING).param("implementation", kernels).param("rank", 64).param("accumulation", "auto")
         .param("threads", 1);
   }
 
