@@ -381,9 +381,7 @@ public final class Report {
     if (trainings.isEmpty()) {
       return;
     }
-    md.append("## Training steps
-
-");
+    md.append("## Training steps\n\n");
     md.append("Whole training steps (`Trainer.step`: forward, loss, backward, update) of the study's MLP")
         .append(" 784-1024-1024-10 at batch 32, one thread, the study's settings (T = 50, GaLore's randomized SVD),")
         .append(" so refreshes are in the average; steps/s ± the 99.9% half-width; × SGD and × Adam = steps/s ÷")
