@@ -69,6 +69,27 @@ class ReportTest {
         "1024x1024", "rank", "16", "threads", "1"), millis, "ms/op", Double.NaN, 0, "1 s");
   }
 
+  private static JsonObject training(String optimizer, String accumulation, double stepsPerSecond) {
+    return run("TrainingStepBenchmark.step", Map.of("implementation", "vector", "optimizer", optimizer, "rank", "64",
+        "accumulation", accumulation, "threads", "1"), stepsPerSecond, "ops/s", Double.NaN, 0, "1 s");
+  }
+
+  /** Whole training steps: × SGD and × Adam, and the two LRG-Adam targets, from known rates. */
+  @Test
+  void trainingStepRatiosAndTargets() {
+    JsonArray results = new JsonArray();
+    results.add(training("sgd", "auto", 100));
+    results.add(training("adam", "auto", 80));
+    results.add(training("lrg-adam", "auto", 160));
+    results.add(training("lrg-adam", "eager", 60));
+    String md = new Report(info(), Results.parse(results)).markdown(List.of());
+    // 160 / 100 = 1.60 × SGD (≥ 1.5: met, 7% above); 160 / 80 = 2.00 × Adam (≥ 1.75: met, 14% above).
+    assertTrue(md.contains("| lrg-adam (r = 64) | vector | 160 | 1.60× | 2.00× | 0 |"), md);
+    assertTrue(md.contains("| lrg-adam (r = 64, eager) | vector | 60.0 | 0.60× | 0.75× | 0 |"), md);
+    assertTrue(md.contains("LRG-Adam (r = 64) ≥ 1.5 × SGD's steps/s | 1.60× SGD's | yes | 7% above |"), md);
+    assertTrue(md.contains("LRG-Adam (r = 64) ≥ 1.75 × Adam's steps/s | 2.00× Adam's | yes | 14% above |"), md);
+  }
+
   private static JsonArray results() {
     JsonArray results = new JsonArray();
     // 80 GFLOP/s; 1000 calls in a 1 s iteration at 0.01 B each: JMH's own 10 B per iteration.

@@ -39,7 +39,7 @@ class PlanTest {
   void everyProfileMeasuresThePeakAndEveryBenchmarkAndEachJobHasOneThreadCount(Profile profile) {
     List<Job> jobs = profile.jobs(MACHINE);
     assertEquals(List.of("CallOverheadBenchmark", "LowRankSgemmBenchmark", "OptimizerStepBenchmark", "PeakBenchmark",
-        "ProjectorRefreshBenchmark", "SgemmBenchmark"), jobs.stream().map(Job::benchmark).distinct().sorted().toList());
+        "ProjectorRefreshBenchmark", "SgemmBenchmark", "TrainingStepBenchmark"), jobs.stream().map(Job::benchmark).distinct().sorted().toList());
     for (Job job : jobs) {
       int threads = job.threads();
       if (threads != 1) {
