@@ -67,33 +67,11 @@ else
 fi
 say "llvm-mca: $mca_line"
 
-# OpenBLAS's kernel: some environments force an older one (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) because some OpenBLAS
-# builds compute wrong results on some processors. The peer should run the processor's best kernel, so take it when
-# a correctness check against a float64 product passes with it, and report the environment's values beside it.
-forced_coretype="${OPENBLAS_CORETYPE-}"
-forced_l2="${OPENBLAS_L2_SIZE-}"
-forced_text="the environment's OPENBLAS_CORETYPE=${forced_coretype:-(unset)}, OPENBLAS_L2_SIZE=${forced_l2:-(unset)}"
-best_coretype=""
-if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo; then
-  best_coretype="SkylakeX"
-elif grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
-  best_coretype="Haswell"
-fi
-openblas_choice="kernel as the environment selects it ($forced_text)"
-if [ -n "$best_coretype" ]; then
-  if check="$(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$best_coretype" "$LRGRAD_JAVA" --enable-native-access=ALL-UNNAMED \
-      -cp bench/target/lrgrad-bench.jar org.lrgrad.bench.implementations.OpenBlasCheck 2>&1 | tail -n 1)" \
-      && [[ "$check" == *": correct "* ]]; then
-    export OPENBLAS_CORETYPE="$best_coretype"
-    unset OPENBLAS_L2_SIZE
-    openblas_choice="OPENBLAS_CORETYPE=$best_coretype, the processor's best kernel (check against float64: $check);"
-    openblas_choice+=" $forced_text, reported, not used"
-  else
-    openblas_choice+="; OPENBLAS_CORETYPE=$best_coretype failed the correctness check, so not used: $check"
-  fi
-fi
-export LRGRAD_OPENBLAS_CHOICE="$openblas_choice"
-say "OpenBLAS: $openblas_choice"
+# OpenBLAS's kernel: the processor's best one after a correctness check (the environment's forced values are
+# reported in the report, not used); see bench/scripts/openblas-kernel.sh.
+source bench/scripts/openblas-kernel.sh
+choose_openblas_kernel
+say "OpenBLAS: $LRGRAD_OPENBLAS_CHOICE"
 
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the $(nproc) cores skew the figures)"
 "$LRGRAD_JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
