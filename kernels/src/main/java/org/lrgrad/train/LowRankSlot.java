@@ -159,6 +159,7 @@ final class LowRankSlot extends Slot {
       super.forward(k, n, x, xOff, ldx, y, yOff, ldy, accumulate);
       return;
     }
+    projectedDy = null; // a new pass: whatever rankRows holds is not this pass's dY·P
     int cols = this.n;
     k.sgemm(false, true, n, m, cols, weightScale[0], x, xOff, ldx, param.values(), 0, cols, accumulate ? 1f : 0f,
         y, yOff, ldy);
@@ -174,7 +175,6 @@ final class LowRankSlot extends Slot {
       k.sgemm(false, true, n, rank, cols, 1f, x, xOff, ldx, projector, 0, ldProjector, 0f, rankRows, 0, rank);
       k.sgemm(false, true, n, m, rank, 1f, rankRows, 0, rank, factor, 0, ldLow, 1f, y, yOff, ldy);
     }
-    projectedDy = null; // rankRows no longer holds dY·P
   }
 
   @Override
