@@ -43,7 +43,8 @@ class BenchmarkListTest {
   @Test
   void theAnnotationProcessorListedEveryBenchmarkWithTheForkFlags() throws IOException {
     Map<String, BenchmarkListEntry> entries = benchmarkList();
-    assertEquals(List.of("org.lrgrad.bench.CallOverheadBenchmark.call", "org.lrgrad.bench.LowRankSgemmBenchmark.sgemm",
+    assertEquals(List.of("org.lrgrad.bench.BandwidthBenchmark.triad", "org.lrgrad.bench.CallOverheadBenchmark.call",
+        "org.lrgrad.bench.LowRankSgemmBenchmark.sgemm",
         "org.lrgrad.bench.OptimizerStepBenchmark.step", "org.lrgrad.bench.PeakBenchmark.fma",
         "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh", "org.lrgrad.bench.SgemmBenchmark.sgemm",
         "org.lrgrad.bench.TrainingStepBenchmark.step"),

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.lrgrad.bench.BandwidthBenchmark;
 import org.lrgrad.bench.OptimizerStep;
 import org.lrgrad.bench.OptimizerStepBenchmark;
 import org.lrgrad.bench.implementations.SgemmImplementations;
@@ -44,6 +45,7 @@ public final class Report {
   static final String CALLS = "CallOverheadBenchmark";
   static final String REFRESH = "ProjectorRefreshBenchmark";
   static final String TRAINING = "TrainingStepBenchmark";
+  static final String BANDWIDTH = "BandwidthBenchmark";
   /**
    * T of the amortized low-rank step: {@code org.lrgrad.train.LowRankAdam}'s default update interval (GaLore's
    * paper's 200).
@@ -56,6 +58,8 @@ public final class Report {
   private final List<Call> calls = new ArrayList<>();
   private final List<Refresh> refreshes = new ArrayList<>();
   private final List<Training> trainings = new ArrayList<>();
+  /** Single-core memory bandwidth in GB/s (BandwidthBenchmark's triad), NaN when not measured. */
+  private double bandwidth = Double.NaN;
   private final double peak;
   private final double harnessBytesPerIteration;
   private final List<String> order;
@@ -134,9 +138,15 @@ public final class Report {
         case SQUARE -> gemms.add(new Gemm(SQUARE, r.intParam("size"), r.intParam("size"), r.intParam("size"),
             r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
             r.allocatedBytesPerCall()));
-        case LOW_RANK -> gemms.add(new Gemm(LOW_RANK, r.intParam("m"), r.intParam("r"), r.intParam("n"),
-            r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
-            r.allocatedBytesPerCall()));
+        case LOW_RANK -> {
+          boolean project = "project".equals(r.params().get("form"));
+          int m = r.intParam("m"), rank = r.intParam("r");
+          gemms.add(new Gemm(LOW_RANK, project ? rank : m, project ? m : rank, r.intParam("n"),
+              r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
+              r.allocatedBytesPerCall()));
+        }
+        case BANDWIDTH -> bandwidth = Double.isNaN(bandwidth) ? r.score() * BandwidthBenchmark.BYTES_PER_CALL * 1e-9
+            : Math.max(bandwidth, r.score() * BandwidthBenchmark.BYTES_PER_CALL * 1e-9);
         case STEPS -> {
           if (!r.unit().equals("us/op")) {
             throw new IllegalStateException("optimizer steps are read in us/op, got " + r.unit());
@@ -209,6 +219,16 @@ public final class Report {
   }
 
   /** The 100% of a result at this thread count: threads × the measured single-core peak. */
+  /**
+   * GFLOP/s that the measured single-core bandwidth allows a product at most: 2·m·n·k FLOPs over the bytes it must
+   * move at least, 4·(m·k + k·n + m·n) (each operand read once, C written once); NaN without a bandwidth figure.
+   */
+  double bandwidthRoof(Gemm g) {
+    double flops = 2.0 * g.m() * g.n() * g.k();
+    double bytes = 4.0 * ((double) g.m() * g.k() + (double) g.k() * g.n() + (double) g.m() * g.n());
+    return bandwidth * flops / bytes;
+  }
+
   double peakAt(int threads) {
     return peak * threads;
   }
@@ -276,6 +296,12 @@ public final class Report {
           .append(" `PeakBenchmark`: 12 independent chains of fused multiply-adds on the JVM's widest float vector,")
           .append(" from registers. This is 100% for one thread; for t threads, 100% is t times it.\n\n");
     }
+    if (!Double.isNaN(bandwidth)) {
+      md.append("Measured single-core memory bandwidth: **").append(number(bandwidth)).append(" GB/s**, by")
+          .append(" `BandwidthBenchmark` (STREAM's triad over 64 MiB arrays, 12 bytes counted per element). The")
+          .append(" low-rank products' bandwidth roof is this times their FLOPs per byte moved at least (2·m·n·k /")
+          .append(" 4·(m·k + k·n + m·n)); their % of roof is of the lower of the two roofs.\n\n");
+    }
 
     gemmSection(md, SQUARE, "## sgemm, square (m = n = k)", "size");
     gemmSection(md, LOW_RANK, "## sgemm, low-rank shapes (C m×n ← A m×r · B r×n)", "m×r×n");
@@ -329,14 +355,22 @@ public final class Report {
         .append(" same product and threads; B/call = bytes allocated per call (`-prof gc`).\n\n");
     for (Map.Entry<String, List<Gemm>> group : groups.entrySet()) {
       md.append("### ").append(group.getKey()).append("\n\n");
-      md.append("| ").append(shapeHeader).append(" | implementation | GFLOP/s | % of peak | × OpenBLAS | B/call |\n");
-      md.append("|---:|---|---:|---:|---:|---:|\n");
+      boolean roofs = benchmark.equals(LOW_RANK);
+      md.append("| ").append(shapeHeader).append(" | implementation | GFLOP/s | % of peak | × OpenBLAS | B/call |")
+          .append(roofs ? " bandwidth roof | % of roof |\n" : "\n");
+      md.append("|---:|---|---:|---:|---:|---:|").append(roofs ? "---:|---:|\n" : "\n");
       for (Gemm g : group.getValue()) {
         md.append("| ").append(g.shape()).append(" | ").append(g.implementation()).append(" | ")
             .append(withError(g.gflops(), g.error())).append(" | ")
             .append(percent(g.gflops() / peakAt(g.threads()))).append(" | ")
             .append(ratio(g.gflops() / baseline(g))).append(" | ")
-            .append(bytes(g.allocated())).append(" |\n");
+            .append(bytes(g.allocated())).append(" |");
+        if (roofs) {
+          double roof = bandwidthRoof(g);
+          md.append(' ').append(number(roof)).append(" | ").append(percent(g.gflops() / Math.min(roof,
+              peakAt(g.threads())))).append(" |");
+        }
+        md.append('\n');
       }
       md.append('\n');
     }

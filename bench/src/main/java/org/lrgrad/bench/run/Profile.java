@@ -19,6 +19,7 @@ public enum Profile {
       List<String> oneThread = available.sgemm(1);
       return present(
           Job.of(PEAK).build(),
+          Job.of(BANDWIDTH).build(),
           square(oneThread, 1).param("size", 64).param("transpose", "NN", "NT", "TN", "TT").build(),
           lowRank(oneThread, 1).param("m", 1024).param("r", 4).param("n", 1024).param("transpose", "NN").build(),
           // In a fork: the only way to give lrgrad's kernels another thread count.
@@ -41,7 +42,11 @@ public enum Profile {
           square(oneThread, 1).param("size", 256, 512).param("transpose", "NN").build(),
           square(fast, 1).param("size", 1024).param("transpose", "NN").build(),
           square(withoutReference(available.sgemm(2)), 2).param("size", 1024).param("transpose", "NN").build(),
+          Job.of(BANDWIDTH).build(),
           lowRank(fast, 1).param("m", 4096).param("r", 16, 64).param("n", 4096).param("transpose", "NN").build(),
+          // Both skinny forms at r = 4 … 64 on the subject, for the bandwidth roof.
+          lowRank(subject(oneThread), 1).param("form", "expand", "project").param("m", 1024)
+              .param("r", 4, 8, 16, 32, 64).param("n", 1024).param("transpose", "NN").build(),
           steps(kernels.stream().filter(QUICK_STEP_KERNELS::contains).toList()).param("layer", LAYERS).build(),
           steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build(),
           calls(kernels.stream().filter(CALL_KERNELS::contains).toList()).build(),
@@ -64,6 +69,7 @@ public enum Profile {
     List<Job> jobs(Implementations available) {
       List<Job> jobs = new ArrayList<>();
       jobs.add(Job.of(PEAK).build());
+      jobs.add(Job.of(BANDWIDTH).build());
       for (int threads : new int[] {1, 2}) {
         List<String> all = available.sgemm(threads);
         List<String> fast = withoutReference(all);
@@ -71,8 +77,9 @@ public enum Profile {
         jobs.add(square(threads == 1 ? all : fast, threads).param("size", 64, 128, 256, 512, 1024)
             .param("transpose", TRANSPOSES).build());
         jobs.add(square(fast, threads).param("size", 2048).param("transpose", TRANSPOSES).build());
-        jobs.add(lowRank(threads == 1 ? all : fast, threads).param("m", 1024, 4096).param("r", 4, 8, 16, 32, 64)
-            .param("n", 1024, 4096).param("transpose", "NN").build());
+        jobs.add(lowRank(threads == 1 ? all : fast, threads).param("form", "expand", "project")
+            .param("m", 1024, 4096).param("r", 4, 8, 16, 32, 64).param("n", 1024, 4096).param("transpose", "NN")
+            .build());
       }
       jobs.add(steps(available.kernels()).param("layer", LAYERS).build());
       jobs.add(calls(available.kernels()).build());
@@ -95,6 +102,7 @@ public enum Profile {
   static final String CALLS = "CallOverheadBenchmark";
   static final String REFRESH = "ProjectorRefreshBenchmark";
   static final String TRAINING = "TrainingStepBenchmark";
+  static final String BANDWIDTH = "BandwidthBenchmark";
   static final String[] OPTIMIZER_IDS = {"sgd", "momentum", "adam", "lrg-adam", "galore-adam", "lora-adam"};
   /** LRG-Adam's ranks beside the study's 64 (which the per-optimizer job measures). */
   static final int[] LRG_RANKS = {16, 32, 128, 256, 512};

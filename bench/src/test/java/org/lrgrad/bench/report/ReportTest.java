@@ -74,6 +74,25 @@ class ReportTest {
         "accumulation", accumulation, "threads", "1"), stepsPerSecond, "ops/s", Double.NaN, 0, "1 s");
   }
 
+  /** The bandwidth roof of the skinny products, both forms, from a known triad rate. */
+  @Test
+  void lowRankProductsShowTheirBandwidthRoof() {
+    JsonArray results = new JsonArray();
+    results.add(run("PeakBenchmark.fma", Map.of(), 1000, "ops/s", 80, 0.01, "1 s"));
+    // 100 triads per second over 3 arrays of 16 Mi floats: 20.13 GB/s.
+    results.add(run("BandwidthBenchmark.triad", Map.of(), 100, "ops/s", Double.NaN, 0, "1 s"));
+    for (String form : List.of("expand", "project")) {
+      results.add(run("LowRankSgemmBenchmark.sgemm", Map.of("implementation", "vector", "form", form, "m", "1024",
+          "r", "16", "n", "1024", "transpose", "NN", "threads", "1"), 1, "ops/s", 40, 0, "1 s"));
+    }
+    String md = new Report(info(), Results.parse(results)).markdown(List.of());
+    assertTrue(md.contains("Measured single-core memory bandwidth: **20.1 GB/s**"), md);
+    // 2·1024·1024·16 FLOPs over 4·(2·16·1024 + 1024²) bytes = 7.76 FLOP/byte: a roof of 156 GFLOP/s, above the
+    // 80 GFLOP/s peak, so 40 GFLOP/s is 50% of the lower roof. The project form (16×1024·1024×1024) moves as much.
+    assertTrue(md.contains("| 1024×16×1024 | vector | 40.0 ± 4.00 | 50.0% | — | 0 | 156 | 50.0% |"), md);
+    assertTrue(md.contains("| 16×1024×1024 | vector | 40.0 ± 4.00 | 50.0% | — | 0 | 156 | 50.0% |"), md);
+  }
+
   /** Whole training steps: × SGD and × Adam, and the two LRG-Adam targets, from known rates. */
   @Test
   void trainingStepRatiosAndTargets() {
