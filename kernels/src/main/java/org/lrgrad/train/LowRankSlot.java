@@ -121,11 +121,6 @@ final class LowRankSlot extends Slot {
     }
   }
 
-  /** Whether this matrix keeps its updates factored; fixed at build time. */
-  boolean isFactored() {
-    return factored;
-  }
-
   /** The accumulation form as the trainer's configuration names it, or "" for the eager form. */
   @Override
   String formSettings() {
