@@ -51,6 +51,11 @@ if ! mvn -B -q -ntp -pl bench -am -Dmaven.test.skip=true package >"$build_log" 2
   die "the build failed (output above)"
 fi
 
+# PyTorch's BLAS here is OpenBLAS (Debian links python3-torch to libblas.so.3): its best kernel for this processor
+# after a correctness check, as the benchmarks' peer gets (bench/scripts/openblas-kernel.sh).
+source bench/scripts/openblas-kernel.sh
+choose_openblas_kernel
+say "OpenBLAS under PyTorch: $LRGRAD_OPENBLAS_CHOICE"
 omp_wait_policy="${OMP_WAIT_POLICY:-PASSIVE}"
 say "PyTorch's OpenMP threads: OMP_WAIT_POLICY=$omp_wait_policy"
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other processes skew both sides)"

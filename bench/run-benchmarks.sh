@@ -67,6 +67,12 @@ else
 fi
 say "llvm-mca: $mca_line"
 
+# OpenBLAS's kernel: the processor's best one after a correctness check (the environment's forced values are
+# reported in the report, not used); see bench/scripts/openblas-kernel.sh.
+source bench/scripts/openblas-kernel.sh
+choose_openblas_kernel
+say "OpenBLAS: $LRGRAD_OPENBLAS_CHOICE"
+
 say "load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the $(nproc) cores skew the figures)"
 "$LRGRAD_JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -cp bench/target/lrgrad-bench.jar org.lrgrad.bench.run.BenchmarkRunner \

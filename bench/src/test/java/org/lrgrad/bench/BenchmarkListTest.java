@@ -43,9 +43,11 @@ class BenchmarkListTest {
   @Test
   void theAnnotationProcessorListedEveryBenchmarkWithTheForkFlags() throws IOException {
     Map<String, BenchmarkListEntry> entries = benchmarkList();
-    assertEquals(List.of("org.lrgrad.bench.CallOverheadBenchmark.call", "org.lrgrad.bench.LowRankSgemmBenchmark.sgemm",
+    assertEquals(List.of("org.lrgrad.bench.BandwidthBenchmark.triad", "org.lrgrad.bench.CallOverheadBenchmark.call",
+        "org.lrgrad.bench.LowRankSgemmBenchmark.sgemm",
         "org.lrgrad.bench.OptimizerStepBenchmark.step", "org.lrgrad.bench.PeakBenchmark.fma",
-        "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh", "org.lrgrad.bench.SgemmBenchmark.sgemm"),
+        "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh", "org.lrgrad.bench.SgemmBenchmark.sgemm",
+        "org.lrgrad.bench.TrainingStepBenchmark.step"),
         List.copyOf(entries.keySet()));
     for (BenchmarkListEntry entry : entries.values()) {
       Collection<String> forkArgs = entry.getJvmArgsAppend().orElse(List.of());
@@ -68,13 +70,16 @@ class BenchmarkListTest {
     Map<String, String[]> stepParams = entries.get("org.lrgrad.bench.OptimizerStepBenchmark.step")
         .getParams().get();
     for (String kernels : List.of("org.lrgrad.bench.OptimizerStepBenchmark.step",
-        "org.lrgrad.bench.CallOverheadBenchmark.call", "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh")) {
+        "org.lrgrad.bench.CallOverheadBenchmark.call", "org.lrgrad.bench.ProjectorRefreshBenchmark.refresh",
+        "org.lrgrad.bench.TrainingStepBenchmark.step")) {
       for (String implementation : entries.get(kernels).getParams().get().get("implementation")) {
         assertTrue(SgemmImplementations.kernelNames().contains(implementation), kernels + ": " + implementation);
       }
     }
     assertEquals(Arrays.stream(OptimizerStep.values()).map(OptimizerStep::id).toList(),
         List.of(stepParams.get("step")));
+    assertEquals(List.of(TrainingStepBenchmark.optimizerIds()),
+        List.of(entries.get("org.lrgrad.bench.TrainingStepBenchmark.step").getParams().get().get("optimizer")));
   }
 
   /** One short in-process iteration: the two rates JMH reports for one sgemm must agree. */

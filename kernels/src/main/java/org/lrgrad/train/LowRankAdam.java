@@ -40,6 +40,23 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
   private ProjectionSide side;
   private int oversample;
   private int powerIterations;
+  private Accumulation accumulation = Accumulation.AUTO;
+
+  /**
+   * How a matrix accumulates its low-rank updates between two projector refreshes (see {@code docs/method.md §5}).
+   * Both forms train the same model up to float rounding.
+   */
+  public enum Accumulation {
+    /** Per matrix, whichever of the two forms the cost model of {@code LowRankSlot} finds cheaper. */
+    AUTO,
+    /** Every step writes its update into W: W ← W − η·α·P·N, 2·m·n·r multiply-adds per step. */
+    EAGER,
+    /**
+     * W is kept as c·W₀ + P·A (left side) or c·W₀ + B·Q (right side): a step updates only the r-row factor, and
+     * forward and backward add its term; merged into W₀ at refreshes and whenever the weights are read.
+     */
+    FACTORED
+  }
 
   private LowRankAdam(float lr, int rank, Source source, ProjectionSide side) {
     super(lr, 1e-6f, 0f, AdamConvention.GALORE, rank, 0.25f);
@@ -87,6 +104,21 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
     return this;
   }
 
+  /**
+   * Forces the eager or the factored accumulation for every matrix of the group; {@link Accumulation#AUTO} (the
+   * default) lets a cost model pick per matrix from its shape, the rank, the maximum batch and the update interval.
+   */
+  public LowRankAdam accumulation(Accumulation accumulation) {
+    checkMutable();
+    Checks.notNull("accumulation", accumulation);
+    this.accumulation = accumulation;
+    return this;
+  }
+
+  Accumulation accumulation() {
+    return accumulation;
+  }
+
   Source source() {
     return source;
   }
@@ -123,6 +155,6 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
     return ", rank=" + rank() + ", updateInterval=" + updateInterval + ", scale=" + scale() + ", side="
         + (side != null ? side : "GaLore's rule") + ", projector=" + source
         + (source == Source.SVD_RANDOMIZED ? "(oversample=" + oversample + ", powerIterations=" + powerIterations
-        + ")" : "");
+        + ")" : "") + (accumulation != Accumulation.AUTO ? ", accumulation=" + accumulation : "");
   }
 }

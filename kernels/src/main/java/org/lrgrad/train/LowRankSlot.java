@@ -8,7 +8,39 @@ import org.lrgrad.kernels.SeededRandom;
 import org.lrgrad.train.memory.BufferAllocator;
 import org.lrgrad.train.memory.MemoryTag;
 
-/** LRG-Adam or GaLore-Adam on one m×n matrix (see {@link LowRankAdam}). */
+/**
+ * LRG-Adam or GaLore-Adam on one m×n matrix (see {@link LowRankAdam}), in one of two accumulation forms.
+ *
+ * <p><b>Eager:</b> every step writes its update into W: W ← W − η·α·P·N (left side; N·Q on the right), 2·m·n·r
+ * multiply-add FLOPs per step, then decoupled decay over all m·n weights.
+ *
+ * <p><b>Factored</b> ({@code docs/method.md §5}): between two refreshes every update lies in the projector's
+ * subspace, so W is kept as c·W₀ + P·A (left; A r×n) or c·W₀ + B·Q (right; B m×r), W₀ being the parameter's own
+ * array. A step updates only the factor (F += −η·α·N, then c and F decay by (1 − η·λ): GaLore's order). The layer
+ * adds the factor's term where it uses W, for a batch of b rows: forward y = c·x·W₀ᵀ + (x·Aᵀ)·Pᵀ, input gradient
+ * dX = c·dY·W₀ + (dY·P)·A, where dY·P is the product the projected gradient (dY·P)ᵀ·X has just formed (kept and
+ * reused when the input gradient follows on the same rows, as in a linear layer). The full G is never formed. W₀
+ * absorbs the factor (W₀ ← c·W₀ + P·A, A ← 0, c ← 1: 2·m·n·r FLOPs) after the step that precedes a refresh (a new
+ * projector needs W in the old one's basis merged first), and whenever a caller reads the weights through
+ * {@link Parameter#data()} or {@link Trainer#mergeFactoredUpdates()}.
+ *
+ * <p><b>Cost model</b> (FLOPs per step beyond what both forms share: the product with W₀ forward and backward and
+ * the projected gradient), with rows = maxBatch × rows per sample:
+ * <ul>
+ *   <li>eager: 2·m·n·r (back-projection);</li>
+ *   <li>factored: at most 4·rows·r·(m+n) (forward 2·rows·r·(m+n), input gradient 2·rows·r·n, or 2·rows·r·(m+n)
+ *       when dY·P cannot be reused), plus the merge amortized over the update interval T, 2·m·n·r / T.</li>
+ * </ul>
+ * {@link LowRankAdam.Accumulation#AUTO} takes the factored form when its bound is below the eager cost, that is
+ * when the rows are few against m·n/(m+n): at batch 32, rank 64 and T = 200 a 1024×1024 layer costs 134 MFLOP eager
+ * and at most 17.4 MFLOP factored; the MLP's 10×1024 output layer (rank 10) and the LSTM's gates (28 time steps of
+ * rows) stay eager. The factor costs r·n (left) or m·r (right) floats, counted as weights in the ledger with c.
+ *
+ * <p><b>Checkpoints:</b> the state holds W₀, the factor and c as they are, so saving never changes a bit of
+ * training and a resumed run equals the uninterrupted one bit for bit. Since the factor exists only in the
+ * factored form, the form is part of the trainer's configuration, and a checkpoint is restored only into a trainer
+ * that uses the same form.
+ */
 final class LowRankSlot extends Slot {
   private final LowRankAdam config;
   private final ProjectionSide side;
@@ -26,6 +58,22 @@ final class LowRankSlot extends Slot {
   private long seed;
   /** The full gradient of this step's refresh was not finite: no projector was computed from it. */
   private boolean refreshSkipped;
+  // --- the factored form (null / unused in the eager form)
+  private boolean factored;
+  private Kernels kernels;
+  /** A (LEFT, r×n) or B (RIGHT, m×r): the updates since the last merge, in the low-rank gradient's shape. */
+  private float[] factor;
+  /** c, the decay of W₀ since the last merge, in a one-float buffer so that the ledger and the state see it. */
+  private float[] weightScale;
+  /** Whether the factor or c changed since the last merge (a merge of an empty factor would still round W₀). */
+  private boolean pending;
+  /** rows×r products of this slot's factored terms: x·Aᵀ / x·Qᵀ forward, dY·P / dY·B backward. */
+  private float[] rankRows;
+  /** The dY whose dY·P {@link #rankRows} holds after {@link #gradient}, for the input gradient to reuse. */
+  private float[] projectedDy;
+  private int projectedDyOff;
+  private int projectedDyLd;
+  private int projectedRows;
 
   LowRankSlot(Parameter param, LowRankAdam config, int rank) {
     super(param);
@@ -51,6 +99,33 @@ final class LowRankSlot extends Slot {
     int maxRows = Math.multiplyExact(maxBatch, param.rowsPerSample());
     workspace.require(LowRankOps.projectLinearGradientWorkspace(maxRows, rank));
     workspace.require(refreshWorkspace(k));
+    factored = chooseFactored(maxRows);
+    if (factored) {
+      kernels = k;
+      factor = allocator.floats(MemoryTag.WEIGHTS, name + ".update_factor", lowSize);
+      weightScale = allocator.floats(MemoryTag.WEIGHTS, name + ".weight_scale", 1);
+      rankRows = allocator.floats(MemoryTag.WORKSPACE, name + ".factored_rows", Math.multiplyExact(maxRows, rank));
+    }
+  }
+
+  /** The cost model of the class comment, or the group's forced choice. */
+  private boolean chooseFactored(int maxRows) {
+    switch (config.accumulation()) {
+      case FACTORED:
+        return true;
+      case EAGER:
+        return false;
+      default:
+        double eager = 2.0 * m * n * rank;
+        double factoredBound = 4.0 * maxRows * rank * ((double) m + n) + eager / config.updateInterval();
+        return factoredBound < eager;
+    }
+  }
+
+  /** The accumulation form as the trainer's configuration names it, or "" for the eager form. */
+  @Override
+  String formSettings() {
+    return factored ? ", factored accumulation" : "";
   }
 
   private int refreshWorkspace(Kernels k) {
@@ -69,13 +144,93 @@ final class LowRankSlot extends Slot {
   @Override
   void initialize(long seed) {
     this.seed = seed;
+    if (factored) {
+      weightScale[0] = 1f;
+    }
+  }
+
+  @Override
+  void forward(Kernels k, int n, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean accumulate) {
+    if (!factored) {
+      super.forward(k, n, x, xOff, ldx, y, yOff, ldy, accumulate);
+      return;
+    }
+    projectedDy = null; // a new pass: whatever rankRows holds is not this pass's dY·P
+    int cols = this.n;
+    k.sgemm(false, true, n, m, cols, weightScale[0], x, xOff, ldx, param.values(), 0, cols, accumulate ? 1f : 0f,
+        y, yOff, ldy);
+    if (!pending) {
+      return;
+    }
+    if (side == ProjectionSide.LEFT) {
+      // y += (x·Aᵀ)·Pᵀ
+      k.sgemm(false, true, n, rank, cols, 1f, x, xOff, ldx, factor, 0, ldLow, 0f, rankRows, 0, rank);
+      k.sgemm(false, true, n, m, rank, 1f, rankRows, 0, rank, projector, 0, ldProjector, 1f, y, yOff, ldy);
+    } else {
+      // y += (x·Qᵀ)·Bᵀ
+      k.sgemm(false, true, n, rank, cols, 1f, x, xOff, ldx, projector, 0, ldProjector, 0f, rankRows, 0, rank);
+      k.sgemm(false, true, n, m, rank, 1f, rankRows, 0, rank, factor, 0, ldLow, 1f, y, yOff, ldy);
+    }
+  }
+
+  @Override
+  void backwardInput(Kernels k, int n, float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
+    if (!factored) {
+      super.backwardInput(k, n, dy, dyOff, lddy, dx, dxOff, lddx);
+      return;
+    }
+    int cols = this.n;
+    k.sgemm(false, false, n, cols, m, weightScale[0], dy, dyOff, lddy, param.values(), 0, cols, 0f, dx, dxOff,
+        lddx);
+    if (!pending) {
+      return;
+    }
+    if (side == ProjectionSide.LEFT) {
+      // dX += (dY·P)·A, with dY·P from the projected gradient when it was formed from these very rows
+      if (projectedDy != dy || projectedDyOff != dyOff || projectedDyLd != lddy || projectedRows != n) {
+        k.sgemm(false, false, n, rank, m, 1f, dy, dyOff, lddy, projector, 0, ldProjector, 0f, rankRows, 0, rank);
+      }
+      k.sgemm(false, false, n, cols, rank, 1f, rankRows, 0, rank, factor, 0, ldLow, 1f, dx, dxOff, lddx);
+    } else {
+      // dX += (dY·B)·Q
+      k.sgemm(false, false, n, rank, m, 1f, dy, dyOff, lddy, factor, 0, ldLow, 0f, rankRows, 0, rank);
+      k.sgemm(false, false, n, cols, rank, 1f, rankRows, 0, rank, projector, 0, ldProjector, 1f, dx, dxOff, lddx);
+    }
+    projectedDy = null;
+  }
+
+  /**
+   * Folds the factor into W₀ (W₀ ← c·W₀ + P·A or c·W₀ + B·Q, then A ← 0, c ← 1); nothing when nothing is pending,
+   * so that merging twice changes no bit.
+   */
+  @Override
+  void materialize() {
+    if (!pending) {
+      return;
+    }
+    float[] w = param.values();
+    float c = weightScale[0];
+    if (c != 1f) {
+      for (int i = 0; i < w.length; i++) {
+        w[i] *= c;
+      }
+    }
+    LowRankOps.projectBackAccumulate(kernels, side, m, n, rank, 1f, projector, 0, ldProjector, factor, 0, ldLow, w,
+        0, n);
+    java.util.Arrays.fill(factor, 0f);
+    weightScale[0] = 1f;
+    pending = false;
+    projectedDy = null;
   }
 
   @Override
   void gradient(Kernels k, int rows, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy) {
     refreshSkipped = false;
     float[] work = workspace.array();
+    projectedDy = null;
     if (completed % config.updateInterval() == 0) {
+      // The step before a refresh merged already (see apply); this only matters for a state set from outside.
+      materialize();
       long refreshIndex = completed / config.updateInterval();
       if (config.source() == LowRankAdam.Source.RANDOM) {
         refreshRandom(k, refreshIndex, work);
@@ -84,8 +239,19 @@ final class LowRankSlot extends Slot {
         return;
       }
     }
+    if (factored && side == ProjectionSide.LEFT) {
+      // The contract's two products, with dY·P kept in rankRows for the input gradient: R = (dY·P)ᵀ·X.
+      k.sgemm(false, false, rows, rank, m, 1f, dy, dyOff, lddy, projector, 0, ldProjector, 0f, rankRows, 0, rank);
+      k.sgemm(true, false, rank, n, rows, 1f, rankRows, 0, rank, x, xOff, ldx, 0f, lowGrad, 0, ldLow);
+      projectedDy = dy;
+      projectedDyOff = dyOff;
+      projectedDyLd = lddy;
+      projectedRows = rows;
+      return;
+    }
     LowRankOps.projectLinearGradient(k, side, rows, m, n, rank, x, xOff, ldx, dy, dyOff, lddy, projector, 0,
-        ldProjector, lowGrad, 0, ldLow, work, 0);
+        ldProjector,
+        lowGrad, 0, ldLow, work, 0);
   }
 
   /** LRG: a Gaussian matrix from stream {@code refreshIndex}, orthonormalized. */
@@ -137,17 +303,42 @@ final class LowRankSlot extends Slot {
     // N overwrites R: the low-rank gradient is not needed after Adam has read it.
     k.adamDirection(lowGrad.length, step, config.beta1(), config.beta2(), config.eps(), AdamConvention.GALORE,
         lowGrad, 0, expAvg, 0, expAvgSq, 0, lowGrad, 0);
-    float[] w = param.data();
-    LowRankOps.projectBackAccumulate(k, side, m, n, rank, -lr * config.scale(), projector, 0, ldProjector, lowGrad, 0,
-        ldLow, w, 0, n);
     float weightDecay = config.weightDecay();
-    if (weightDecay != 0f) {
-      // GaLore's AdamW: decoupled decay after the update, with the uncorrected learning rate.
-      for (int i = 0; i < w.length; i++) {
-        w[i] -= lr * weightDecay * w[i];
+    if (factored) {
+      applyFactored(k, lr, weightDecay);
+    } else {
+      float[] w = param.values();
+      LowRankOps.projectBackAccumulate(k, side, m, n, rank, -lr * config.scale(), projector, 0, ldProjector, lowGrad, 0,
+          ldLow, w, 0, n);
+      if (weightDecay != 0f) {
+        // GaLore's AdamW: decoupled decay after the update, with the uncorrected learning rate.
+        for (int i = 0; i < w.length; i++) {
+          w[i] -= lr * weightDecay * w[i];
+        }
       }
     }
     completed = step;
+    if (factored && completed % config.updateInterval() == 0) {
+      // The next step refreshes the projector: W must be whole before the factor's basis changes. Merging here,
+      // in a step that is applied, keeps a skipped step at the refresh from moving W₀.
+      materialize();
+    }
+  }
+
+  /** F += −η·α·N, then the decoupled decay on c and F together (the same order as the eager form). */
+  private void applyFactored(Kernels k, float lr, float weightDecay) {
+    float alpha = -lr * config.scale();
+    for (int i = 0; i < factor.length; i++) {
+      factor[i] += alpha * lowGrad[i];
+    }
+    if (weightDecay != 0f) {
+      float c = weightScale[0];
+      weightScale[0] = c - lr * weightDecay * c;
+      for (int i = 0; i < factor.length; i++) {
+        factor[i] -= lr * weightDecay * factor[i];
+      }
+    }
+    pending = true;
   }
 
   @Override
@@ -155,7 +346,23 @@ final class LowRankSlot extends Slot {
     visitor.buffer(param.name() + ".projector", MemoryTag.PROJECTORS, projector);
     visitor.buffer(param.name() + ".exp_avg", MemoryTag.OPTIMIZER_STATE, expAvg);
     visitor.buffer(param.name() + ".exp_avg_sq", MemoryTag.OPTIMIZER_STATE, expAvgSq);
+    if (factored) {
+      visitor.buffer(param.name() + ".update_factor", MemoryTag.WEIGHTS, factor);
+      visitor.buffer(param.name() + ".weight_scale", MemoryTag.WEIGHTS, weightScale);
+      // A restored factor may be anything: treat it as pending (merging a zero factor would round W₀).
+      pending = weightScale[0] != 1f || !allZero(factor);
+      projectedDy = null;
+    }
     visitStep(visitor);
+  }
+
+  private static boolean allZero(float[] a) {
+    for (float v : a) {
+      if (v != 0f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

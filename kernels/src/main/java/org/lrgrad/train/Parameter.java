@@ -73,8 +73,22 @@ public final class Parameter {
     return rowsPerSample;
   }
 
-  /** The live values (row-major); the model must belong to a trainer. */
+  /**
+   * The live values (row-major); the model must belong to a trainer. An optimizer that keeps low-rank updates
+   * factored ({@link LowRankAdam.Accumulation#FACTORED}) folds them into this array first, so the array holds the
+   * whole weights until the next training step (call again after training to read them again); writing into it
+   * sets the weights.
+   */
   public float[] data() {
+    float[] values = values();
+    if (slot != null) {
+      slot.materialize();
+    }
+    return values;
+  }
+
+  /** The parameter's own array as training keeps it, without merging anything into it: W₀ of a factored slot. */
+  float[] values() {
     if (data == null) {
       throw new IllegalStateException(name + " has no storage yet: build a Trainer for its model first");
     }

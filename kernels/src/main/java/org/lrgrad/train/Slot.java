@@ -34,13 +34,25 @@ abstract class Slot {
   void initialize(long seed) {}
 
   void forward(Kernels k, int n, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, boolean accumulate) {
-    k.sgemm(false, true, n, param.rows(), param.cols(), 1f, x, xOff, ldx, param.data(), 0, param.cols(),
+    k.sgemm(false, true, n, param.rows(), param.cols(), 1f, x, xOff, ldx, param.values(), 0, param.cols(),
         accumulate ? 1f : 0f, y, yOff, ldy);
   }
 
   void backwardInput(Kernels k, int n, float[] dy, int dyOff, int lddy, float[] dx, int dxOff, int lddx) {
-    k.sgemm(false, false, n, param.cols(), param.rows(), 1f, dy, dyOff, lddy, param.data(), 0, param.cols(), 0f,
+    k.sgemm(false, false, n, param.cols(), param.rows(), 1f, dy, dyOff, lddy, param.values(), 0, param.cols(), 0f,
         dx, dxOff, lddx);
+  }
+
+  /**
+   * Makes the parameter's own array hold the whole weights, for a slot that keeps part of them elsewhere (the
+   * factored form of {@link LowRankSlot}); the model computes the same before and after, up to float rounding. A
+   * merge point, never called by a training step; nothing for other slots.
+   */
+  void materialize() {}
+
+  /** What the trainer's configuration adds to this parameter's line for a form chosen at build time; "" for none. */
+  String formSettings() {
+    return "";
   }
 
   /** Forms the gradient G = dYᵀ·X of a matrix parameter in whatever form this slot keeps. */

@@ -322,6 +322,18 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Folds every factored low-rank update into its weight array (W₀ ← c·W₀ + P·A; see
+   * {@link LowRankAdam.Accumulation#FACTORED}), so that each {@link Parameter}'s array holds its whole weights.
+   * {@link Parameter#data()} does this for its own parameter; a weights getter or an export that reads the arrays
+   * otherwise calls this first. The model computes the same up to float rounding; nothing for other optimizers.
+   */
+  public void mergeFactoredUpdates() {
+    for (Slot slot : slots) {
+      slot.materialize();
+    }
+  }
+
   /** Steps that updated the model. */
   public long completedSteps() {
     return completedSteps;
@@ -357,7 +369,9 @@ public final class Trainer {
    * with its shape and its group's optimizer with every setting. Trainers with equal configurations have states of
    * the same layout and meaning ({@link #visitState}); a checkpoint records the configuration and is restored only
    * into a trainer with an equal one. The kernels and the maximum batch are not part of it: the state does not
-   * depend on them.
+   * depend on them, except through the accumulation form of a low-rank group left to choose it
+   * ({@link LowRankAdam.Accumulation#AUTO}), which the maximum batch can change: a trainer that restores checkpoints
+   * of trainers with another maximum batch forces the form.
    */
   public String configuration() {
     return configuration;
@@ -375,7 +389,8 @@ public final class Trainer {
           + ": build the trainer with the seed the state was saved with");
     }
     for (Slot slot : slots) {
-      visitor.buffer(slot.param.name(), MemoryTag.WEIGHTS, slot.param.data());
+      // The array as training keeps it (W₀ beside a factored slot's factor): visiting, and so saving, merges nothing.
+      visitor.buffer(slot.param.name(), MemoryTag.WEIGHTS, slot.param.values());
       slot.visitState(visitor);
     }
     completedSteps = nonNegative("trainer.completed_steps", visitor.counter("trainer.completed_steps",
@@ -675,15 +690,18 @@ public final class Trainer {
       }
       MemoryLedger ledger = new MemoryLedger();
       Setup setup = declare(k, ledger, Integer.MAX_VALUE);
-      return new Trainer(k, model, maxBatch, seed, configuration(), ledger, setup);
+      return new Trainer(k, model, maxBatch, seed, configuration(setup.slots), ledger, setup);
     }
 
-    /** See {@link Trainer#configuration()}. */
-    private String configuration() {
+    /** See {@link Trainer#configuration()}; a slot adds the form it chose at build time (its state depends on it). */
+    private String configuration(Slot[] slots) {
       StringBuilder text = new StringBuilder().append(model).append(", seed ").append(seed);
-      for (Parameter p : model.parameters()) {
+      List<Parameter> params = model.parameters();
+      for (int i = 0; i < params.size(); i++) {
+        Parameter p = params.get(i);
         text.append('\n').append(p).append(": ")
-            .append(frozen.containsKey(p) ? "frozen" : optimizers.get(p).describe(p));
+            .append(frozen.containsKey(p) ? "frozen" : optimizers.get(p).describe(p))
+            .append(slots[i].formSettings());
       }
       return text.toString();
     }

@@ -54,6 +54,14 @@ public final class TrainTesting {
     list.add(new Method("GaLore-Adam", () -> LowRankAdam.galore(0.02f, 3).updateInterval(4).scale(1f)));
     list.add(new Method("GaLore-Adam-randomized",
         () -> LowRankAdam.galore(0.02f, 3).updateInterval(4).scale(1f).randomizedSvd(2, 1)));
+    // The factored accumulation, forced (the cost model keeps these small matrices eager), with weight decay so
+    // that the factor's scale c moves too.
+    list.add(new Method("LRG-Adam-factored", () -> LowRankAdam.lrg(0.02f, 3).updateInterval(4).scale(1f)
+        .weightDecay(0.1f).accumulation(LowRankAdam.Accumulation.FACTORED)));
+    list.add(new Method("LRG-Adam-right-factored", () -> LowRankAdam.lrg(0.02f, 3).updateInterval(4).scale(1f)
+        .side(ProjectionSide.RIGHT).accumulation(LowRankAdam.Accumulation.FACTORED)));
+    list.add(new Method("GaLore-Adam-factored", () -> LowRankAdam.galore(0.02f, 3).updateInterval(4).scale(1f)
+        .weightDecay(0.1f).accumulation(LowRankAdam.Accumulation.FACTORED)));
     list.add(new Method("LoRA-Adam", () -> new LoraAdam(0.02f, 3).scale(2f)));
     list.add(new Method("Flora", () -> new Flora().learningRate(0.02f).scaleParameter(false)
         .compressedMomentum(0.9f, 3).kappa(4)));

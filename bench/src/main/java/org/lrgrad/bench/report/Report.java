@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.lrgrad.bench.BandwidthBenchmark;
 import org.lrgrad.bench.OptimizerStep;
 import org.lrgrad.bench.OptimizerStepBenchmark;
 import org.lrgrad.bench.implementations.SgemmImplementations;
@@ -43,6 +44,8 @@ public final class Report {
   static final String PEAK = "PeakBenchmark";
   static final String CALLS = "CallOverheadBenchmark";
   static final String REFRESH = "ProjectorRefreshBenchmark";
+  static final String TRAINING = "TrainingStepBenchmark";
+  static final String BANDWIDTH = "BandwidthBenchmark";
   /**
    * T of the amortized low-rank step: {@code org.lrgrad.train.LowRankAdam}'s default update interval (GaLore's
    * paper's 200).
@@ -54,6 +57,9 @@ public final class Report {
   private final List<Step> steps = new ArrayList<>();
   private final List<Call> calls = new ArrayList<>();
   private final List<Refresh> refreshes = new ArrayList<>();
+  private final List<Training> trainings = new ArrayList<>();
+  /** Single-core memory bandwidth in GB/s (BandwidthBenchmark's triad), NaN when not measured. */
+  private double bandwidth = Double.NaN;
   private final double peak;
   private final double harnessBytesPerIteration;
   private final List<String> order;
@@ -81,6 +87,22 @@ public final class Report {
 
     long stateBytes() {
       return 4 * OptimizerStep.byId(step).stateFloats(m, n, rank);
+    }
+  }
+
+  /** One whole training step of the study's MLP (TrainingStepBenchmark), steps per second. */
+  record Training(String optimizer, int rank, String accumulation, String implementation, double stepsPerSecond,
+      double error, double allocated) {
+    boolean lowRank() {
+      return optimizer.equals("lrg-adam") || optimizer.equals("galore-adam");
+    }
+
+    String label() {
+      String text = optimizer;
+      if (lowRank() || optimizer.equals("lora-adam")) {
+        text += " (r = " + rank + (lowRank() && !accumulation.equals("auto") ? ", " + accumulation : "") + ")";
+      }
+      return text;
     }
   }
 
@@ -116,9 +138,15 @@ public final class Report {
         case SQUARE -> gemms.add(new Gemm(SQUARE, r.intParam("size"), r.intParam("size"), r.intParam("size"),
             r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
             r.allocatedBytesPerCall()));
-        case LOW_RANK -> gemms.add(new Gemm(LOW_RANK, r.intParam("m"), r.intParam("r"), r.intParam("n"),
-            r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
-            r.allocatedBytesPerCall()));
+        case LOW_RANK -> {
+          boolean project = "project".equals(r.params().get("form"));
+          int m = r.intParam("m"), rank = r.intParam("r");
+          gemms.add(new Gemm(LOW_RANK, project ? rank : m, project ? m : rank, r.intParam("n"),
+              r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
+              r.allocatedBytesPerCall()));
+        }
+        case BANDWIDTH -> bandwidth = Double.isNaN(bandwidth) ? r.score() * BandwidthBenchmark.BYTES_PER_CALL * 1e-9
+            : Math.max(bandwidth, r.score() * BandwidthBenchmark.BYTES_PER_CALL * 1e-9);
         case STEPS -> {
           if (!r.unit().equals("us/op")) {
             throw new IllegalStateException("optimizer steps are read in us/op, got " + r.unit());
@@ -126,6 +154,13 @@ public final class Report {
           int[] mn = OptimizerStepBenchmark.parseLayer(r.param("layer"));
           steps.add(new Step(mn[0], mn[1], r.intParam("rank"), r.param("step"), r.param("implementation"),
               r.score(), r.error(), r.allocatedBytesPerCall(), r.iterationSeconds()));
+        }
+        case TRAINING -> {
+          if (!r.unit().equals("ops/s")) {
+            throw new IllegalStateException("training steps are read in ops/s, got " + r.unit());
+          }
+          trainings.add(new Training(r.param("optimizer"), r.intParam("rank"), r.param("accumulation"),
+              r.param("implementation"), r.score(), r.error(), r.allocatedBytesPerCall()));
         }
         case CALLS -> calls.add(new Call(r.param("call"), r.param("implementation"), inUnit(r, "ns/op"), r.error()));
         case REFRESH -> {
@@ -184,6 +219,16 @@ public final class Report {
   }
 
   /** The 100% of a result at this thread count: threads × the measured single-core peak. */
+  /**
+   * GFLOP/s that the measured single-core bandwidth allows a product at most: 2·m·n·k FLOPs over the bytes it must
+   * move at least, 4·(m·k + k·n + m·n) (each operand read once, C written once); NaN without a bandwidth figure.
+   */
+  double bandwidthRoof(Gemm g) {
+    double flops = 2.0 * g.m() * g.n() * g.k();
+    double bytes = 4.0 * ((double) g.m() * g.k() + (double) g.k() * g.n() + (double) g.m() * g.n());
+    return bandwidth * flops / bytes;
+  }
+
   double peakAt(int threads) {
     return peak * threads;
   }
@@ -251,10 +296,17 @@ public final class Report {
           .append(" `PeakBenchmark`: 12 independent chains of fused multiply-adds on the JVM's widest float vector,")
           .append(" from registers. This is 100% for one thread; for t threads, 100% is t times it.\n\n");
     }
+    if (!Double.isNaN(bandwidth)) {
+      md.append("Measured single-core memory bandwidth: **").append(number(bandwidth)).append(" GB/s**, by")
+          .append(" `BandwidthBenchmark` (STREAM's triad over 64 MiB arrays, 12 bytes counted per element). The")
+          .append(" low-rank products' bandwidth roof is this times their FLOPs per byte moved at least (2·m·n·k /")
+          .append(" 4·(m·k + k·n + m·n)); their % of roof is of the lower of the two roofs.\n\n");
+    }
 
     gemmSection(md, SQUARE, "## sgemm, square (m = n = k)", "size");
     gemmSection(md, LOW_RANK, "## sgemm, low-rank shapes (C m×n ← A m×r · B r×n)", "m×r×n");
     stepSection(md);
+    trainingSection(md);
     refreshSection(md);
     callSection(md);
     mcaSection(md);
@@ -303,14 +355,22 @@ public final class Report {
         .append(" same product and threads; B/call = bytes allocated per call (`-prof gc`).\n\n");
     for (Map.Entry<String, List<Gemm>> group : groups.entrySet()) {
       md.append("### ").append(group.getKey()).append("\n\n");
-      md.append("| ").append(shapeHeader).append(" | implementation | GFLOP/s | % of peak | × OpenBLAS | B/call |\n");
-      md.append("|---:|---|---:|---:|---:|---:|\n");
+      boolean roofs = benchmark.equals(LOW_RANK);
+      md.append("| ").append(shapeHeader).append(" | implementation | GFLOP/s | % of peak | × OpenBLAS | B/call |")
+          .append(roofs ? " bandwidth roof | % of roof |\n" : "\n");
+      md.append("|---:|---|---:|---:|---:|---:|").append(roofs ? "---:|---:|\n" : "\n");
       for (Gemm g : group.getValue()) {
         md.append("| ").append(g.shape()).append(" | ").append(g.implementation()).append(" | ")
             .append(withError(g.gflops(), g.error())).append(" | ")
             .append(percent(g.gflops() / peakAt(g.threads()))).append(" | ")
             .append(ratio(g.gflops() / baseline(g))).append(" | ")
-            .append(bytes(g.allocated())).append(" |\n");
+            .append(bytes(g.allocated())).append(" |");
+        if (roofs) {
+          double roof = bandwidthRoof(g);
+          md.append(' ').append(number(roof)).append(" | ").append(percent(g.gflops() / Math.min(roof,
+              peakAt(g.threads())))).append(" |");
+        }
+        md.append('\n');
       }
       md.append('\n');
     }
@@ -340,6 +400,35 @@ public final class Report {
           .append(" | ").append(withError(s.micros(), s.error())).append(" | ")
           .append(ratio(s.micros() / adamMicros(s))).append(" | ").append(stateText(s.stateBytes())).append(" | ")
           .append(bytes(s.allocated())).append(" | ").append(bytes(harnessBytesPerCall(s))).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** Steps per second of {@code optimizer} (rank 64 for the low-rank ones, the cost model's form), or NaN. */
+  private double trainingRate(String optimizer, String implementation) {
+    return trainings.stream().filter(t -> t.optimizer().equals(optimizer) && t.implementation().equals(implementation)
+        && (t.rank() == 64 || !t.lowRank()) && t.accumulation().equals("auto")).mapToDouble(Training::stepsPerSecond)
+        .findFirst().orElse(Double.NaN);
+  }
+
+  private void trainingSection(StringBuilder md) {
+    if (trainings.isEmpty()) {
+      return;
+    }
+    md.append("## Training steps\n\n");
+    md.append("Whole training steps (`Trainer.step`: forward, loss, backward, update) of the study's MLP")
+        .append(" 784-1024-1024-10 at batch 32, one thread, the study's settings (T = 50, GaLore's randomized SVD),")
+        .append(" so refreshes are in the average; steps/s ± the 99.9% half-width; × SGD and × Adam = steps/s ÷")
+        .append(" theirs, same kernels; `eager` = LRG's and GaLore's update written into W every step (the form")
+        .append(" before the factored accumulation), otherwise the cost model's choice; B/step = bytes allocated per")
+        .append(" step (`-prof gc`, JMH's share included).\n\n");
+    md.append("| optimizer | implementation | steps/s | × SGD | × Adam | B/step |\n|---|---|---:|---:|---:|---:|\n");
+    for (Training t : trainings) {
+      md.append("| ").append(t.label()).append(" | ").append(t.implementation()).append(" | ")
+          .append(withError(t.stepsPerSecond(), t.error())).append(" | ")
+          .append(ratio(t.stepsPerSecond() / trainingRate("sgd", t.implementation()))).append(" | ")
+          .append(ratio(t.stepsPerSecond() / trainingRate("adam", t.implementation()))).append(" | ")
+          .append(bytes(t.allocated())).append(" |\n");
     }
     md.append('\n');
   }
@@ -506,6 +595,13 @@ public final class Report {
             + s.implementation() + ": " + bytes(s.allocated()) + " B").collect(Collectors.joining(", ")),
         allocationKnown ? allocating.isEmpty() : null, allocating.isEmpty() ? "0 B beyond JMH's share"
             : "up to " + bytes(worstExcess) + " B per step beyond JMH's share");
+    double lrg = trainingRate("lrg-adam", SUBJECT);
+    double vsSgd = lrg / trainingRate("sgd", SUBJECT);
+    double vsAdam = lrg / trainingRate("adam", SUBJECT);
+    target(md, "`vector` training step, study MLP, LRG-Adam (r = 64) ≥ 1.5 × SGD's steps/s", ratio(vsSgd) + " SGD's",
+        Double.isNaN(vsSgd) ? null : vsSgd >= 1.5, atLeast(vsSgd, 1.5));
+    target(md, "`vector` training step, study MLP, LRG-Adam (r = 64) ≥ 1.75 × Adam's steps/s", ratio(vsAdam)
+        + " Adam's", Double.isNaN(vsAdam) ? null : vsAdam >= 1.75, atLeast(vsAdam, 1.75));
     md.append("| training throughput ≥ PyTorch CPU, same MLP and threads | measured by `bench/compare-pytorch.sh`,")
         .append(" not by this command | | |\n");
     md.append('\n');

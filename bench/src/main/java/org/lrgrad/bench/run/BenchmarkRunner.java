@@ -160,13 +160,19 @@ public final class BenchmarkRunner {
         Runtime.getRuntime().availableProcessors(), List.of(loadAtStart, loadAverage()),
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        SgemmImplementations.openBlasConfig(),
+        openBlasText(),
         profile.forks + " fork(s) per combination (0: in this JVM), " + profile.warmupIterations + " warm-up × "
             + profile.warmupTime + ", " + profile.measurementIterations + " measured × " + profile.measurementTime,
         unavailable, missing(jobs, results), settings.mca());
     Files.writeString(settings.out().resolve(Report.RUN_INFO),
         new GsonBuilder().setPrettyPrinting().create().toJson(info), StandardCharsets.UTF_8);
     return Report.write(settings.out());
+  }
+
+  /** OpenBLAS's build and kernel, with how bench/run-benchmarks.sh chose the kernel when it did. */
+  private static String openBlasText() {
+    String choice = System.getenv("LRGRAD_OPENBLAS_CHOICE");
+    return SgemmImplementations.openBlasConfig() + (choice == null || choice.isEmpty() ? "" : "; " + choice);
   }
 
   /** The profile's jobs, narrowed by the filter and the parameter values; the peak is always measured. */

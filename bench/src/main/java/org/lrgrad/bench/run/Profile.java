@@ -19,11 +19,14 @@ public enum Profile {
       List<String> oneThread = available.sgemm(1);
       return present(
           Job.of(PEAK).build(),
+          Job.of(BANDWIDTH).build(),
           square(oneThread, 1).param("size", 64).param("transpose", "NN", "NT", "TN", "TT").build(),
           lowRank(oneThread, 1).param("m", 1024).param("r", 4).param("n", 1024).param("transpose", "NN").build(),
           // In a fork: the only way to give lrgrad's kernels another thread count.
           square(withoutReference(available.sgemm(2)), 2).param("size", 64).param("transpose", "NN").build(),
           steps(available.kernels()).param("layer", "1024x1024").build(),
+          // One whole step of two optimizers on the targets' kernels, or else on the first available.
+          training(subjectOrFirst(available.kernels())).param("optimizer", "sgd", "lrg-adam").build(),
           calls(available.kernels()).build(),
           // A layer small enough for the exact SVD to take milliseconds.
           refresh(available.kernels()).param("method", REFRESH_METHODS).param("layer", "256x128").build());
@@ -40,10 +43,21 @@ public enum Profile {
           square(oneThread, 1).param("size", 256, 512).param("transpose", "NN").build(),
           square(fast, 1).param("size", 1024).param("transpose", "NN").build(),
           square(withoutReference(available.sgemm(2)), 2).param("size", 1024).param("transpose", "NN").build(),
+          Job.of(BANDWIDTH).build(),
           lowRank(fast, 1).param("m", 4096).param("r", 16, 64).param("n", 4096).param("transpose", "NN").build(),
+          // Both skinny forms at r = 4 … 64 on the subject, for the bandwidth roof.
+          lowRank(subject(oneThread), 1).param("form", "expand", "project").param("m", 1024)
+              .param("r", 4, 8, 16, 32, 64).param("n", 1024).param("transpose", "NN").build(),
           steps(kernels.stream().filter(QUICK_STEP_KERNELS::contains).toList()).param("layer", LAYERS).build(),
           steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build(),
           calls(kernels.stream().filter(CALL_KERNELS::contains).toList()).build(),
+          // 8 warm-up iterations: the Vector API code of a whole step needs some thousand steps to be compiled.
+          training(kernels.stream().filter(TRAINING_KERNELS::contains).toList()).param("optimizer", OPTIMIZER_IDS)
+              .iterations(8, 3).build(),
+          // Before and after: LRG and GaLore with the eager accumulation; LRG-Adam's ranks.
+          training(subject(kernels)).param("optimizer", "lrg-adam", "galore-adam").param("accumulation", "eager")
+              .iterations(8, 3).build(),
+          training(subject(kernels)).param("optimizer", "lrg-adam").param("rank", LRG_RANKS).iterations(8, 3).build(),
           refresh(subject(kernels)).param("method", "randomized", "random").param("layer", "1024x1024", "4096x1024")
               .build(),
           // 15 to 25 s per call on these layers: one warm-up call and one measured.
@@ -56,6 +70,7 @@ public enum Profile {
     List<Job> jobs(Implementations available) {
       List<Job> jobs = new ArrayList<>();
       jobs.add(Job.of(PEAK).build());
+      jobs.add(Job.of(BANDWIDTH).build());
       for (int threads : new int[] {1, 2}) {
         List<String> all = available.sgemm(threads);
         List<String> fast = withoutReference(all);
@@ -63,11 +78,16 @@ public enum Profile {
         jobs.add(square(threads == 1 ? all : fast, threads).param("size", 64, 128, 256, 512, 1024)
             .param("transpose", TRANSPOSES).build());
         jobs.add(square(fast, threads).param("size", 2048).param("transpose", TRANSPOSES).build());
-        jobs.add(lowRank(threads == 1 ? all : fast, threads).param("m", 1024, 4096).param("r", 4, 8, 16, 32, 64)
-            .param("n", 1024, 4096).param("transpose", "NN").build());
+        jobs.add(lowRank(threads == 1 ? all : fast, threads).param("form", "expand", "project")
+            .param("m", 1024, 4096).param("r", 4, 8, 16, 32, 64).param("n", 1024, 4096).param("transpose", "NN")
+            .build());
       }
       jobs.add(steps(available.kernels()).param("layer", LAYERS).build());
       jobs.add(calls(available.kernels()).build());
+      jobs.add(training(available.kernels()).param("optimizer", OPTIMIZER_IDS).build());
+      jobs.add(training(available.kernels()).param("optimizer", "lrg-adam", "galore-adam")
+          .param("accumulation", "eager").build());
+      jobs.add(training(available.kernels()).param("optimizer", "lrg-adam").param("rank", LRG_RANKS).build());
       jobs.add(refresh(available.kernels()).param("method", "randomized", "random").param("layer", LAYERS).build());
       // The exact SVD has no matrix product for the kernels to speed up (TopSubspace.exact): the same code for all.
       jobs.add(refresh(subject(available.kernels())).param("method", "exact").param("layer", LAYERS)
@@ -82,6 +102,13 @@ public enum Profile {
   static final String STEPS = "OptimizerStepBenchmark";
   static final String CALLS = "CallOverheadBenchmark";
   static final String REFRESH = "ProjectorRefreshBenchmark";
+  static final String TRAINING = "TrainingStepBenchmark";
+  static final String BANDWIDTH = "BandwidthBenchmark";
+  static final String[] OPTIMIZER_IDS = {"sgd", "momentum", "adam", "lrg-adam", "galore-adam", "lora-adam"};
+  /** LRG-Adam's ranks beside the study's 64 (which the per-optimizer job measures). */
+  static final int[] LRG_RANKS = {16, 32, 128, 256, 512};
+  /** Whole training steps: the Java kernels the targets are about and the two bridges to the native code. */
+  static final List<String> TRAINING_KERNELS = List.of("vector", "jni", "ffm");
   /** The kernels the report's targets are about. */
   static final String SUBJECT = "vector";
   /** lrgrad's plain-Java kernels: single-threaded, and slow enough to be measured on small shapes only. */
@@ -154,6 +181,11 @@ public enum Profile {
         .param("threads", 1);
   }
 
+  private static Job.Builder training(List<String> kernels) {
+    return Job.of(TRAINING).param("implementation", kernels).param("rank", 64).param("accumulation", "auto")
+        .param("threads", 1);
+  }
+
   private static Job.Builder calls(List<String> kernels) {
     return Job.of(CALLS).param("implementation", kernels).param("call", CALL_SHAPES);
   }
@@ -165,6 +197,10 @@ public enum Profile {
   /** The targets' kernels when they can run here, else nothing. */
   private static List<String> subject(List<String> kernels) {
     return kernels.contains(SUBJECT) ? List.of(SUBJECT) : List.of();
+  }
+
+  private static List<String> subjectOrFirst(List<String> kernels) {
+    return kernels.contains(SUBJECT) ? List.of(SUBJECT) : kernels.stream().limit(1).toList();
   }
 
   private static List<String> withoutReference(List<String> implementations) {

@@ -69,6 +69,46 @@ class ReportTest {
         "1024x1024", "rank", "16", "threads", "1"), millis, "ms/op", Double.NaN, 0, "1 s");
   }
 
+  private static JsonObject training(String optimizer, String accumulation, double stepsPerSecond) {
+    return run("TrainingStepBenchmark.step", Map.of("implementation", "vector", "optimizer", optimizer, "rank", "64",
+        "accumulation", accumulation, "threads", "1"), stepsPerSecond, "ops/s", Double.NaN, 0, "1 s");
+  }
+
+  /** The bandwidth roof of the skinny products, both forms, from a known triad rate. */
+  @Test
+  void lowRankProductsShowTheirBandwidthRoof() {
+    JsonArray results = new JsonArray();
+    results.add(run("PeakBenchmark.fma", Map.of(), 1000, "ops/s", 80, 0.01, "1 s"));
+    // 100 triads per second over 3 arrays of 16 Mi floats: 20.13 GB/s.
+    results.add(run("BandwidthBenchmark.triad", Map.of(), 100, "ops/s", Double.NaN, 0, "1 s"));
+    for (String form : List.of("expand", "project")) {
+      results.add(run("LowRankSgemmBenchmark.sgemm", Map.of("implementation", "vector", "form", form, "m", "1024",
+          "r", "16", "n", "1024", "transpose", "NN", "threads", "1"), 1, "ops/s", 40, 0, "1 s"));
+    }
+    String md = new Report(info(), Results.parse(results)).markdown(List.of());
+    assertTrue(md.contains("Measured single-core memory bandwidth: **20.1 GB/s**"), md);
+    // 2·1024·1024·16 FLOPs over 4·(2·16·1024 + 1024²) bytes = 7.76 FLOP/byte: a roof of 156 GFLOP/s, above the
+    // 80 GFLOP/s peak, so 40 GFLOP/s is 50% of the lower roof. The project form (16×1024·1024×1024) moves as much.
+    assertTrue(md.contains("| 1024×16×1024 | vector | 40.0 ± 4.00 | 50.0% | — | 0 | 156 | 50.0% |"), md);
+    assertTrue(md.contains("| 16×1024×1024 | vector | 40.0 ± 4.00 | 50.0% | — | 0 | 156 | 50.0% |"), md);
+  }
+
+  /** Whole training steps: × SGD and × Adam, and the two LRG-Adam targets, from known rates. */
+  @Test
+  void trainingStepRatiosAndTargets() {
+    JsonArray results = new JsonArray();
+    results.add(training("sgd", "auto", 100));
+    results.add(training("adam", "auto", 80));
+    results.add(training("lrg-adam", "auto", 160));
+    results.add(training("lrg-adam", "eager", 60));
+    String md = new Report(info(), Results.parse(results)).markdown(List.of());
+    // 160 / 100 = 1.60 × SGD (≥ 1.5: met, 7% above); 160 / 80 = 2.00 × Adam (≥ 1.75: met, 14% above).
+    assertTrue(md.contains("| lrg-adam (r = 64) | vector | 160 | 1.60× | 2.00× | 0 |"), md);
+    assertTrue(md.contains("| lrg-adam (r = 64, eager) | vector | 60.0 | 0.60× | 0.75× | 0 |"), md);
+    assertTrue(md.contains("LRG-Adam (r = 64) ≥ 1.5 × SGD's steps/s | 1.60× SGD's | yes | 7% above |"), md);
+    assertTrue(md.contains("LRG-Adam (r = 64) ≥ 1.75 × Adam's steps/s | 2.00× Adam's | yes | 14% above |"), md);
+  }
+
   private static JsonArray results() {
     JsonArray results = new JsonArray();
     // 80 GFLOP/s; 1000 calls in a 1 s iteration at 0.01 B each: JMH's own 10 B per iteration.
@@ -175,7 +215,8 @@ class ReportTest {
     JsonArray onlyPeak = new JsonArray();
     onlyPeak.add(results().get(0));
     String md = new Report(info(), Results.parse(onlyPeak)).markdown(List.of());
-    assertEquals(5, md.split("not measured in this run", -1).length - 1, md);
+    // Five kernel and step targets and the two training-step targets.
+    assertEquals(7, md.split("not measured in this run", -1).length - 1, md);
   }
 
   @Test

@@ -38,8 +38,9 @@ class PlanTest {
   @EnumSource(Profile.class)
   void everyProfileMeasuresThePeakAndEveryBenchmarkAndEachJobHasOneThreadCount(Profile profile) {
     List<Job> jobs = profile.jobs(MACHINE);
-    assertEquals(List.of("CallOverheadBenchmark", "LowRankSgemmBenchmark", "OptimizerStepBenchmark", "PeakBenchmark",
-        "ProjectorRefreshBenchmark", "SgemmBenchmark"), jobs.stream().map(Job::benchmark).distinct().sorted().toList());
+    assertEquals(List.of("BandwidthBenchmark", "CallOverheadBenchmark", "LowRankSgemmBenchmark",
+        "OptimizerStepBenchmark", "PeakBenchmark", "ProjectorRefreshBenchmark", "SgemmBenchmark",
+        "TrainingStepBenchmark"), jobs.stream().map(Job::benchmark).distinct().sorted().toList());
     for (Job job : jobs) {
       int threads = job.threads();
       if (threads != 1) {

@@ -96,6 +96,7 @@ class PyTorchParityTest {
         break;
       case "galore_adamw_steps":
         galoreAdamWSteps(r);
+        galoreAdamWStepsFactored(new CaseRun(c, kernels, layout));
         break;
       case "lora_grad":
         loraGradients(r);
@@ -255,6 +256,78 @@ class PyTorchParityTest {
         }
       }
       r.checkStep("params_after_canon", t, w);
+    }
+  }
+
+  /**
+   * The same GaLore steps in the trainer's factored accumulation (docs/method.md §5): W = c·W₀ + P·A, each step
+   * adds −lr·scale·N to A and decays c and A; a refresh first merges (W₀ ← c·W₀ + P·A, A ← 0, c ← 1). Each step's
+   * whole W, formed from the factors, must match PyTorch's as the eager form does.
+   */
+  private static void galoreAdamWStepsFactored(CaseRun r) {
+    VectorCase c = r.vectorCase;
+    if (c.has("proj_type") && !c.text("proj_type").equals("std")
+        || c.has("correct_bias") && !c.flag("correct_bias")) {
+      return; // the eager run above has aborted with the reason already
+    }
+    Kernels k = r.kernels;
+    Matrix w0 = r.matrix("W");
+    int m = w0.rows, n = w0.cols, rank = c.integer("rank"), gap = c.integer("update_proj_gap");
+    ProjectionSide side = ProjectionSide.galoreDefault(m, n);
+    float lr = c.real("lr"), weightDecay = c.real("weight_decay");
+    Matrix g = r.output(m, n);
+    Matrix whole = r.output(m, n);
+    Matrix proj = r.output(side.projectorRows(m, n, rank), side.projectorCols(m, n, rank));
+    int lowRows = side.lowRankRows(m, n, rank), lowCols = side.lowRankCols(m, n, rank), lowLen = lowRows * lowCols;
+    Matrix low = r.zeros(lowRows, lowCols), moment1 = r.zeros(lowRows, lowCols), moment2 = r.zeros(lowRows, lowCols);
+    Matrix factor = r.zeros(lowRows, lowCols);
+    float scale = 1f;
+    float[] work = r.workspace(LowRankOps.topSubspaceExactWorkspace(side, m, n, rank));
+    int steps = r.stored("grads", 3).shape()[0];
+    for (int t = 0; t < steps; t++) {
+      r.copyStep("grads", t, g);
+      if (t % gap == 0) {
+        if (t > 0) {
+          scaleRows(w0, scale);
+          LowRankOps.projectBackAccumulate(k, side, m, n, rank, 1f, proj.data, proj.off, proj.ld, factor.data,
+              factor.off,
+              factor.ld, w0.data, w0.off, w0.ld);
+          scaleRows(factor, 0f);
+          scale = 1f;
+        }
+        LowRankOps.topSubspaceExact(k, side, m, n, rank, g.data, g.off, g.ld, proj.data, proj.off, proj.ld, work,
+            r.layout.offset);
+      }
+      LowRankOps.project(k, side, m, n, rank, proj.data, proj.off, proj.ld, g.data, g.off, g.ld, low.data, low.off,
+          lowCols);
+      k.adamDirection(lowLen, t + 1, c.real("beta1"), c.real("beta2"), c.real("eps"), AdamConvention.GALORE,
+          low.data, low.off, moment1.data, moment1.off, moment2.data, moment2.off, low.data, low.off);
+      float alpha = -lr * c.real("scale");
+      for (int i = 0; i < lowRows; i++) {
+        for (int j = 0; j < lowCols; j++) {
+          factor.data[factor.off + i * factor.ld + j] += alpha * low.data[low.off + i * lowCols + j];
+        }
+      }
+      if (weightDecay != 0f) {
+        scale -= lr * weightDecay * scale;
+        scaleRows(factor, 1f - lr * weightDecay);
+      }
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          whole.data[whole.off + i * whole.ld + j] = scale * w0.data[w0.off + i * w0.ld + j];
+        }
+      }
+      LowRankOps.projectBackAccumulate(k, side, m, n, rank, 1f, proj.data, proj.off, proj.ld, factor.data, factor.off,
+          factor.ld, whole.data, whole.off, whole.ld);
+      r.checkStep("params_after_canon", t, whole);
+    }
+  }
+
+  private static void scaleRows(Matrix a, float by) {
+    for (int i = 0; i < a.rows; i++) {
+      for (int j = 0; j < a.cols; j++) {
+        a.data[a.off + i * a.ld + j] *= by;
+      }
     }
   }
 
