@@ -50,6 +50,11 @@ class ModelDescriptionFuzzTest {
       }
       widths[i] = Integer.parseInt(parts[i]);
     }
+    for (int i = 1; i < widths.length; i++) {
+      if ((long) widths[i - 1] * widths[i] > ModelDescription.MAX_ARRAY) {
+        return null; // a layer's weight matrix must fit one array
+      }
+    }
     return widths[widths.length - 1] >= 2 ? widths : null;
   }
 }

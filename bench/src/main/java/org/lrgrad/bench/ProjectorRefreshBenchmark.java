@@ -26,10 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * adds refresh / T to that step to show the amortized step.
  *
  * <ul>
- *   <li>{@code exact}: GaLore's projector by {@link Kernels#topSubspaceExact} (QR, then one-sided Jacobi);
- *   <li>{@code randomized}: GaLore's projector by {@link Kernels#topSubspaceRandomized} with the experiment's
+ *   <li>{@code exact}: GaLore's projector by {@link LowRankOps#topSubspaceExact} (QR, then one-sided Jacobi);
+ *   <li>{@code randomized}: GaLore's projector by {@link LowRankOps#topSubspaceRandomized} with the experiment's
  *       settings (r + {@value #OVERSAMPLE} probes, {@value #POWER_ITERATIONS} power iterations);
- *   <li>{@code random}: LRG's projector, a seeded Gaussian m×r orthonormalized ({@link Kernels#orthonormalize}).
+ *   <li>{@code random}: LRG's projector, a seeded Gaussian m×r orthonormalized ({@link LowRankOps#orthonormalize}).
  * </ul>
  *
  * GaLore's projector is on GaLore's side ({@link ProjectionSide#galoreDefault}), LRG's on the left, as the
