@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.lrgrad.bench.implementations.LrgradKernels;
 import org.lrgrad.bench.implementations.UnavailableException;
 import org.lrgrad.kernels.Kernels;
-import org.lrgrad.kernels.SeededRandom;
 import org.lrgrad.train.Trainer;
 
 /**
@@ -43,20 +42,10 @@ public final class InterleavedTrainingRun {
         trainers.add(TrainingStepBenchmark.trainer(kernels, id, 64, "eager"));
       }
     }
-    int batch = TrainingStepBenchmark.BATCH, in = TrainingStepBenchmark.WIDTHS[0];
-    int batches = 8;
-    SeededRandom random = new SeededRandom(7);
-    float[] inputs = new float[batches * batch * in];
-    int[] labels = new int[batches * batch];
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i] = (float) random.nextDouble();
-    }
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (int) (random.nextDouble() * TrainingStepBenchmark.WIDTHS[3]);
-    }
+    TrainingBatches batches = new TrainingBatches();
     int[] next = new int[trainers.size()];
     for (int t = 0; t < trainers.size(); t++) {
-      next[t] = run(trainers.get(t), warmup, next[t], inputs, labels);
+      next[t] = run(trainers.get(t), warmup, next[t], batches);
     }
     long[] nanos = new long[trainers.size()];
     long[] steps = new long[trainers.size()];
@@ -64,7 +53,7 @@ public final class InterleavedTrainingRun {
     while (System.nanoTime() < end) {
       for (int t = 0; t < trainers.size(); t++) {
         long start = System.nanoTime();
-        next[t] = run(trainers.get(t), BLOCK, next[t], inputs, labels);
+        next[t] = run(trainers.get(t), BLOCK, next[t], batches);
         nanos[t] += System.nanoTime() - start;
         steps[t] += BLOCK;
       }
@@ -83,11 +72,10 @@ public final class InterleavedTrainingRun {
     }
   }
 
-  private static int run(Trainer trainer, int count, int next, float[] inputs, int[] labels) {
-    int batch = TrainingStepBenchmark.BATCH, in = TrainingStepBenchmark.WIDTHS[0];
+  private static int run(Trainer trainer, int count, int next, TrainingBatches batches) {
     for (int s = 0; s < count; s++) {
-      trainer.step(inputs, next * batch * in, labels, next * batch, batch);
-      next = (next + 1) % 8;
+      batches.step(trainer, next);
+      next = (next + 1) % TrainingBatches.COUNT;
     }
     return next;
   }

@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 import org.lrgrad.bench.implementations.LrgradKernels;
 import org.lrgrad.bench.implementations.UnavailableException;
 import org.lrgrad.kernels.Kernels;
-import org.lrgrad.kernels.SeededRandom;
 import org.lrgrad.train.Adam;
 import org.lrgrad.train.Linear;
 import org.lrgrad.train.LoraAdam;
@@ -46,8 +45,6 @@ public class TrainingStepBenchmark {
   /** The study's model and batch. */
   public static final int[] WIDTHS = {784, 1024, 1024, 10};
   public static final int BATCH = 32;
-  /** Distinct batches the steps cycle through (random inputs in [0, 1), as pixels are). */
-  private static final int BATCHES = 8;
 
   @Param({"vector", "jni", "ffm"})
   public String implementation;
@@ -68,8 +65,7 @@ public class TrainingStepBenchmark {
   public int threads;
 
   private Trainer trainer;
-  private float[] inputs;
-  private int[] labels;
+  private TrainingBatches batches;
   private int next;
 
   public static String[] optimizerIds() {
@@ -116,22 +112,14 @@ public class TrainingStepBenchmark {
   public void setUp() throws UnavailableException {
     Kernels kernels = LrgradKernels.open(implementation, threads);
     trainer = trainer(kernels, optimizer, rank, accumulation);
-    SeededRandom random = new SeededRandom(7);
-    inputs = new float[BATCHES * BATCH * WIDTHS[0]];
-    labels = new int[BATCHES * BATCH];
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i] = (float) random.nextDouble();
-    }
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (int) (random.nextDouble() * WIDTHS[3]);
-    }
+    batches = new TrainingBatches();
   }
 
   @Benchmark
   public float step() {
     int b = next;
-    next = (b + 1) % BATCHES;
-    return trainer.step(inputs, b * BATCH * WIDTHS[0], labels, b * BATCH, BATCH);
+    next = (b + 1) % TrainingBatches.COUNT;
+    return batches.step(trainer, b);
   }
 
   /** A skipped step costs less than a real one: a run with any is no measurement of training. */

@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.lrgrad.bench.implementations.LrgradKernels;
 import org.lrgrad.bench.implementations.UnavailableException;
 import org.lrgrad.kernels.Kernels;
-import org.lrgrad.kernels.SeededRandom;
 import org.lrgrad.train.Trainer;
 
 /**
@@ -45,27 +44,14 @@ public final class WarmupRun {
     double jvmUpSeconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     Kernels kernels = LrgradKernels.open(kernelsName, 1);
     Trainer trainer = TrainingStepBenchmark.trainer(kernels, optimizer, 64, "auto");
-    int batch = TrainingStepBenchmark.BATCH;
-    int in = TrainingStepBenchmark.WIDTHS[0];
-    int classes = TrainingStepBenchmark.WIDTHS[3];
-    int batches = 8;
-    SeededRandom random = new SeededRandom(7);
-    float[] inputs = new float[batches * batch * in];
-    int[] labels = new int[batches * batch];
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i] = (float) random.nextDouble();
-    }
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (int) (random.nextDouble() * classes);
-    }
+    TrainingBatches batches = new TrainingBatches();
     int last = marks[marks.length - 1];
     int total = last + STEADY_STEPS;
     long[] at = new long[total + 1];
     double setupSeconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     at[0] = System.nanoTime();
     for (int s = 0; s < total; s++) {
-      int b = s % batches;
-      trainer.step(inputs, b * batch * in, labels, b * batch, batch);
+      batches.step(trainer, s % TrainingBatches.COUNT);
       at[s + 1] = System.nanoTime();
     }
     if (trainer.skippedSteps() > 0) {

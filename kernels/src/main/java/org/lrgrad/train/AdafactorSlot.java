@@ -1,6 +1,5 @@
 package org.lrgrad.train;
 
-import org.lrgrad.kernels.AdafactorSchedule;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.memory.BufferAllocator;
 import org.lrgrad.train.memory.MemoryTag;
@@ -29,9 +28,8 @@ final class AdafactorSlot extends DenseSlot {
   @Override
   void apply(Kernels k) {
     int step = completed + 1;
-    float lr = AdafactorSchedule.stepSize(step, config.lr(), config.relativeStep(), config.warmupInit())
-        * learningRateFactor;
-    float beta2t = AdafactorSchedule.beta2t(step, config.decayRate());
+    float lr = config.stepSize(step) * learningRateFactor;
+    float beta2t = config.beta2t(step);
     k.adafactorStep(param.rows(), param.cols(), lr, config.scaleParameter(), config.eps1(), config.eps2(), beta2t,
         config.clipThreshold(), config.beta1(), config.weightDecay(), param.data(), 0, grad, 0, row, 0, col, 0,
         expAvg, 0);

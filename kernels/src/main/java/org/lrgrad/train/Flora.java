@@ -1,6 +1,5 @@
 package org.lrgrad.train;
 
-import org.lrgrad.kernels.AdafactorSchedule;
 import org.lrgrad.kernels.Checks;
 
 /**
@@ -33,14 +32,7 @@ import org.lrgrad.kernels.Checks;
  * compressed momentum without the factored second moment is refused when the trainer is built (the reference falls
  * back to full momentum); each parameter's projections come from its own seed.
  */
-public final class Flora extends ChainingOptimizer<Flora> {
-  private boolean relativeStep = true;
-  private boolean scaleParameter = true;
-  private boolean warmupInit;
-  private float eps1 = 1e-30f;
-  private float eps2 = 1e-3f;
-  private float clipThreshold = 1f;
-  private float decayRate = -0.8f;
+public final class Flora extends AdafactorFamily<Flora> {
   private float beta1;
   /** The rank of compressed momentum; 0 keeps momentum (if any) in full. */
   private int rank;
@@ -49,14 +41,6 @@ public final class Flora extends ChainingOptimizer<Flora> {
 
   /** The reference code's defaults: relative step, no momentum. */
   public Flora() {}
-
-  /** A fixed learning rate (turns the relative step off). */
-  @Override
-  public Flora learningRate(float lr) {
-    super.learningRate(lr);
-    this.relativeStep = false;
-    return this;
-  }
 
   /** Momentum kept in full (m·n floats per matrix); β1 in (0, 1). */
   public Flora momentum(float beta1) {
@@ -100,72 +84,6 @@ public final class Flora extends ChainingOptimizer<Flora> {
     return this;
   }
 
-  public Flora scaleParameter(boolean scaleParameter) {
-    checkMutable();
-    this.scaleParameter = scaleParameter;
-    return this;
-  }
-
-  /** Warm-up of the relative step (1e-6·k instead of 1e-2); needs the relative step. */
-  public Flora warmupInit(boolean warmupInit) {
-    checkMutable();
-    this.warmupInit = warmupInit;
-    return this;
-  }
-
-  /** ε1 regularizes the squared gradient, ε2 bounds the parameter scale from below. */
-  public Flora eps(float eps1, float eps2) {
-    checkMutable();
-    Checks.finiteNonNegative("eps1", eps1);
-    Checks.finiteNonNegative("eps2", eps2);
-    this.eps1 = eps1;
-    this.eps2 = eps2;
-    return this;
-  }
-
-  public Flora clipThreshold(float clipThreshold) {
-    checkMutable();
-    Checks.finitePositive("clipThreshold", clipThreshold);
-    this.clipThreshold = clipThreshold;
-    return this;
-  }
-
-  /** β2 of step k is 1 − k^decayRate; decayRate &lt; 0. */
-  public Flora decayRate(float decayRate) {
-    checkMutable();
-    AdafactorSchedule.beta2t(1, decayRate); // throws the schedule's own message for a bad rate
-    this.decayRate = decayRate;
-    return this;
-  }
-
-  boolean relativeStep() {
-    return relativeStep;
-  }
-
-  boolean scaleParameter() {
-    return scaleParameter;
-  }
-
-  boolean warmupInit() {
-    return warmupInit;
-  }
-
-  float eps1() {
-    return eps1;
-  }
-
-  float eps2() {
-    return eps2;
-  }
-
-  float clipThreshold() {
-    return clipThreshold;
-  }
-
-  float decayRate() {
-    return decayRate;
-  }
-
   float beta1() {
     return beta1;
   }
@@ -190,10 +108,7 @@ public final class Flora extends ChainingOptimizer<Flora> {
 
   @Override
   void validate() {
-    if (warmupInit && !relativeStep) {
-      throw new IllegalArgumentException("warmupInit needs the relative step, but a learning rate (" + lr()
-          + ") was set");
-    }
+    super.validate();
     if (rank > 0 && !factoredSecondMoment) {
       throw new IllegalArgumentException("compressedMomentum(rank=" + rank + ") needs the factored second moment,"
           + " but factoredSecondMoment is false; use momentum(beta1) for full momentum with the full second"
@@ -210,9 +125,7 @@ public final class Flora extends ChainingOptimizer<Flora> {
 
   @Override
   public String toString() {
-    return name() + "(" + (relativeStep ? "relative step" : "lr=" + lr()) + ", scaleParameter=" + scaleParameter
-        + ", warmupInit=" + warmupInit + ", eps=(" + eps1 + ", " + eps2 + "), clipThreshold=" + clipThreshold
-        + ", decayRate=" + decayRate + ", factoredSecondMoment=" + factoredSecondMoment + ", momentum="
+    return name() + "(" + adafactorSettings() + ", factoredSecondMoment=" + factoredSecondMoment + ", momentum="
         + (beta1 == 0f ? "none" : (rank > 0 ? "compressed(beta1=" + beta1 + ", rank=" + rank + ")"
             : "full(beta1=" + beta1 + ")"))
         + ", kappa=" + kappa + ", weightDecay=" + weightDecay() + ")";

@@ -1,6 +1,6 @@
 package org.lrgrad.train;
 
-import org.lrgrad.kernels.AdafactorSchedule;
+import org.lrgrad.kernels.AdafactorLoops;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.memory.BufferAllocator;
 import org.lrgrad.train.memory.MemoryTag;
@@ -87,9 +87,9 @@ final class FloraSlot extends DenseSlot {
     int step = completed + 1;
     float[] w = param.data();
     int len = w.length;
-    float rel = AdafactorSchedule.stepSize(step, config.lr(), config.relativeStep(), config.warmupInit());
-    float stepSize = config.scaleParameter() ? rel * Math.max(config.eps2(), rms(w, 0, len)) : rel;
-    float beta2t = AdafactorSchedule.beta2t(step, config.decayRate());
+    float rel = config.stepSize(step);
+    float stepSize = config.scaleParameter() ? rel * Math.max(config.eps2(), AdafactorLoops.rms(w, 0, len)) : rel;
+    float beta2t = config.beta2t(step);
     if (factored) {
       normalizeFactored(beta2t);
     } else {
@@ -105,7 +105,7 @@ final class FloraSlot extends DenseSlot {
         grad[i] = u;
       }
     }
-    float scale = stepSize / Math.max(1f, rms(grad, 0, len) / config.clipThreshold());
+    float scale = stepSize / Math.max(1f, AdafactorLoops.rms(grad, 0, len) / config.clipThreshold());
     float decay = config.weightDecay() * stepSize;
     for (int i = 0; i < len; i++) {
       float wi = w[i];
@@ -119,32 +119,11 @@ final class FloraSlot extends DenseSlot {
 
   /** Factored second moment: running means of g² + ε1 over rows and columns; U = g / √(row/mean(row)) / √col. */
   private void normalizeFactored(float beta2t) {
-    float eps1 = config.eps1();
+    float rowMean = AdafactorLoops.updateFactoredSecondMoment(m, n, config.eps1(), beta2t, grad, 0, row, 0, col, 0);
     for (int i = 0; i < m; i++) {
-      float sum = 0f;
+      float rowFactor = AdafactorLoops.rowFactor(row[i], rowMean);
       for (int j = 0; j < n; j++) {
-        float g = grad[i * n + j];
-        sum += g * g + eps1;
-      }
-      row[i] = beta2t * row[i] + (1f - beta2t) * (sum / n);
-    }
-    for (int j = 0; j < n; j++) {
-      float sum = 0f;
-      for (int i = 0; i < m; i++) {
-        float g = grad[i * n + j];
-        sum += g * g + eps1;
-      }
-      col[j] = beta2t * col[j] + (1f - beta2t) * (sum / m);
-    }
-    float rowSum = 0f;
-    for (int i = 0; i < m; i++) {
-      rowSum += row[i];
-    }
-    float rowMean = rowSum / m;
-    for (int i = 0; i < m; i++) {
-      float rowFactor = (float) Math.sqrt(row[i] / rowMean);
-      for (int j = 0; j < n; j++) {
-        grad[i * n + j] = grad[i * n + j] / rowFactor / (float) Math.sqrt(col[j]);
+        grad[i * n + j] = AdafactorLoops.normalized(grad[i * n + j], rowFactor, col[j]);
       }
     }
   }
@@ -207,14 +186,6 @@ final class FloraSlot extends DenseSlot {
         compressed[i] = beta1 * compressed[i] + (1f - beta1) * work[downOff + i];
       }
     }
-  }
-
-  private static float rms(float[] x, int off, int len) {
-    double squares = 0.0;
-    for (int i = 0; i < len; i++) {
-      squares += (double) x[off + i] * x[off + i];
-    }
-    return (float) Math.sqrt(squares / len);
   }
 
   @Override

@@ -526,16 +526,9 @@ public final class Trainer {
     /** A parameter group: these parameters of the model are trained by {@code optimizer}. */
     public Builder group(Optimizer optimizer, List<Parameter> parameters) {
       Checks.notNull("optimizer", optimizer);
-      Checks.notNull("parameters", parameters);
+      checkAssignable(parameters);
       if (parameters.isEmpty()) {
         throw new IllegalArgumentException("a group needs at least one parameter");
-      }
-      for (Parameter p : parameters) {
-        Checks.notNull("parameter", p);
-        if (!containsIdentity(model.parameters(), p)) {
-          throw new IllegalArgumentException(p + " is not a parameter of " + model);
-        }
-        checkUnassigned(p);
       }
       for (Parameter p : parameters) {
         optimizers.put(p, optimizer);
@@ -555,14 +548,7 @@ public final class Trainer {
      * through them to the layers before.
      */
     public Builder freeze(List<Parameter> parameters) {
-      Checks.notNull("parameters", parameters);
-      for (Parameter p : parameters) {
-        Checks.notNull("parameter", p);
-        if (!containsIdentity(model.parameters(), p)) {
-          throw new IllegalArgumentException(p + " is not a parameter of " + model);
-        }
-        checkUnassigned(p);
-      }
+      checkAssignable(parameters);
       for (Parameter p : parameters) {
         frozen.put(p, Boolean.TRUE);
       }
@@ -572,6 +558,21 @@ public final class Trainer {
     public Builder freeze(Parameter... parameters) {
       Checks.notNull("parameters", parameters);
       return freeze(java.util.Arrays.asList(parameters));
+    }
+
+    /**
+     * Checks, before {@link #group} or {@link #freeze} records anything, that every one of {@code parameters} is a
+     * parameter of the model and in no group and not frozen yet.
+     */
+    private void checkAssignable(List<Parameter> parameters) {
+      Checks.notNull("parameters", parameters);
+      for (Parameter p : parameters) {
+        Checks.notNull("parameter", p);
+        if (!containsIdentity(model.parameters(), p)) {
+          throw new IllegalArgumentException(p + " is not a parameter of " + model);
+        }
+        checkUnassigned(p);
+      }
     }
 
     private void checkUnassigned(Parameter p) {

@@ -1,5 +1,6 @@
 package org.lrgrad.kernels.reference;
 
+import org.lrgrad.kernels.AdafactorLoops;
 import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Kernels;
@@ -104,34 +105,14 @@ public class ReferenceKernels extends Kernels {
       float beta2t, float clipThreshold, float beta1, float weightDecay, float[] p, int pOff, float[] g, int gOff,
       float[] row, int rowOff, float[] col, int colOff, float[] ema, int emaOff) {
     int len = m * n;
-    float stepSize = scaleParameter ? lr * Math.max(eps2, rms(p, pOff, len)) : lr;
-    // Factored second moment: running means of g² + eps1 over each row and each column.
-    for (int i = 0; i < m; i++) {
-      float sum = 0f;
-      for (int j = 0; j < n; j++) {
-        float gij = g[gOff + i * n + j];
-        sum += gij * gij + eps1;
-      }
-      row[rowOff + i] = beta2t * row[rowOff + i] + (1f - beta2t) * (sum / n);
-    }
-    for (int j = 0; j < n; j++) {
-      float sum = 0f;
-      for (int i = 0; i < m; i++) {
-        float gij = g[gOff + i * n + j];
-        sum += gij * gij + eps1;
-      }
-      col[colOff + j] = beta2t * col[colOff + j] + (1f - beta2t) * (sum / m);
-    }
-    float rowSum = 0f;
-    for (int i = 0; i < m; i++) {
-      rowSum += row[rowOff + i];
-    }
-    float rowMean = rowSum / m;
+    float stepSize = scaleParameter ? lr * Math.max(eps2, AdafactorLoops.rms(p, pOff, len)) : lr;
+    float rowMean = AdafactorLoops.updateFactoredSecondMoment(m, n, eps1, beta2t, g, gOff, row, rowOff, col, colOff);
     // update = g / sqrt(row/mean(row)) / sqrt(col), clipped to rms <= clipThreshold: first its rms ...
     double squares = 0.0;
     for (int i = 0; i < m; i++) {
+      float rowFactor = AdafactorLoops.rowFactor(row[rowOff + i], rowMean);
       for (int j = 0; j < n; j++) {
-        float u = adafactorUpdate(g[gOff + i * n + j], row[rowOff + i], rowMean, col[colOff + j]);
+        float u = AdafactorLoops.normalized(g[gOff + i * n + j], rowFactor, col[colOff + j]);
         squares += (double) u * u;
       }
     }
@@ -139,9 +120,10 @@ public class ReferenceKernels extends Kernels {
     float scale = stepSize / Math.max(1f, updateRms / clipThreshold);
     // ... then the step.
     for (int i = 0; i < m; i++) {
+      float rowFactor = AdafactorLoops.rowFactor(row[rowOff + i], rowMean);
       for (int j = 0; j < n; j++) {
         int ij = i * n + j;
-        float update = scale * adafactorUpdate(g[gOff + ij], row[rowOff + i], rowMean, col[colOff + j]);
+        float update = scale * AdafactorLoops.normalized(g[gOff + ij], rowFactor, col[colOff + j]);
         if (beta1 != 0f) {
           update = beta1 * ema[emaOff + ij] + (1f - beta1) * update;
           ema[emaOff + ij] = update;
@@ -152,18 +134,6 @@ public class ReferenceKernels extends Kernels {
         p[pOff + ij] -= update;
       }
     }
-  }
-
-  private static float adafactorUpdate(float g, float row, float rowMean, float col) {
-    return g / (float) Math.sqrt(row / rowMean) / (float) Math.sqrt(col);
-  }
-
-  private static float rms(float[] x, int off, int len) {
-    double squares = 0.0;
-    for (int i = 0; i < len; i++) {
-      squares += (double) x[off + i] * x[off + i];
-    }
-    return (float) Math.sqrt(squares / len);
   }
 
   @Override
