@@ -131,7 +131,7 @@ final class ApolloSlot extends DenseSlot {
         previousNorm[0] = (float) (updateNorm / limiter);
       }
     }
-    double lr = config.lr();
+    double lr = config.lr() * learningRateFactor;
     double stepSize = config.correctBias()
         ? lr * Math.sqrt(1.0 - Math.pow(beta2, step)) / (1.0 - Math.pow(beta1, step)) : lr;
     float alpha = (float) (stepSize * factor / limiter);

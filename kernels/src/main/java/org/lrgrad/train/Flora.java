@@ -128,6 +128,6 @@ public final class Flora extends AdafactorFamily<Flora> {
     return name() + "(" + adafactorSettings() + ", factoredSecondMoment=" + factoredSecondMoment + ", momentum="
         + (beta1 == 0f ? "none" : (rank > 0 ? "compressed(beta1=" + beta1 + ", rank=" + rank + ")"
             : "full(beta1=" + beta1 + ")"))
-        + ", kappa=" + kappa + ", weightDecay=" + weightDecay() + ")";
+        + ", kappa=" + kappa + ", weightDecay=" + weightDecay() + scheduleSettings() + ")";
   }
 }

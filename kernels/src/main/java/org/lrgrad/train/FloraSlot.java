@@ -87,7 +87,7 @@ final class FloraSlot extends DenseSlot {
     int step = completed + 1;
     float[] w = param.data();
     int len = w.length;
-    float rel = config.stepSize(step);
+    float rel = config.stepSize(step) * learningRateFactor;
     float stepSize = config.scaleParameter() ? rel * Math.max(config.eps2(), AdafactorLoops.rms(w, 0, len)) : rel;
     float beta2t = config.beta2t(step);
     if (factored) {

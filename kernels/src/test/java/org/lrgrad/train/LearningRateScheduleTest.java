@@ -51,6 +51,38 @@ class LearningRateScheduleTest {
         () -> LearningRateSchedule.constant().factor(-1)).getMessage());
   }
 
+  /**
+   * Every optimizer of the test catalog honours its schedule: with a factor that drops to 0 after the first step,
+   * later steps leave every weight as the first step left it (Flora and APOLLO once ignored the schedule).
+   * Adafactor with a first moment is the exception by design: like the reference implementation it keeps the moving
+   * average of updates already scaled by the step size, which goes on moving the weights.
+   */
+  @Test
+  void everyOptimizerStopsMovingWhenItsScheduleReachesZero() {
+    Kernels k = Implementations.reference();
+    for (TrainTesting.Method method : TrainTesting.methods()) {
+      Optimizer optimizer = method.make.get();
+      if (optimizer instanceof Adafactor && ((Adafactor) optimizer).beta1() != 0f) {
+        continue;
+      }
+      ((ChainingOptimizer<?>) optimizer).schedule(LearningRateSchedule.step(1, 0f));
+      Trainer trainer = TrainTesting.trainer(k, TrainTesting.mlp(), optimizer, 8, 3);
+      TrainTesting.step(trainer, 0, 8);
+      Map<String, float[]> afterFirst = new java.util.HashMap<>();
+      for (Parameter p : trainer.model().parameters()) {
+        afterFirst.put(p.name(), trainer.weights(p.name()));
+      }
+      for (int s = 1; s < 4; s++) {
+        TrainTesting.step(trainer, 8 * s, 8);
+      }
+      assertEquals(4, trainer.completedSteps(), method.name);
+      for (Parameter p : trainer.model().parameters()) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(afterFirst.get(p.name()), trainer.weights(p.name()),
+            method.name + ": " + p.name() + " moved at a learning-rate factor of 0");
+      }
+    }
+  }
+
   /** A scheduled SGD step is the constant-rate step at lr·factor, bit for bit. */
   @ParameterizedTest(name = "{0}")
   @MethodSource(Implementations.ALL)
