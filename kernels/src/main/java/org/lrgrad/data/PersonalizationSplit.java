@@ -63,7 +63,14 @@ public final class PersonalizationSplit {
    */
   public static PersonalizationSplit create(Dataset data, long seed, int userTrainSize, int userTestSize,
       double classDecay) {
+    return create(data, seed, userTrainSize, userTestSize, classDecay, UserShift.Strength.STRONG);
+  }
+
+  /** As {@link #create(Dataset, long, int, int, double)}, with the user's shift drawn at {@code strength}. */
+  public static PersonalizationSplit create(Dataset data, long seed, int userTrainSize, int userTestSize,
+      double classDecay, UserShift.Strength strength) {
     Checks.notNull("data", data);
+    Checks.notNull("strength", strength);
     Checks.positive("userTrainSize", userTrainSize);
     Checks.positive("userTestSize", userTestSize);
     if (!(classDecay > 0 && classDecay <= 1)) {
@@ -72,7 +79,7 @@ public final class PersonalizationSplit {
     LabeledImages pool = data.test();
     int classes = pool.classes();
     SeededRandom random = new SeededRandom(seed);
-    UserShift shift = UserShift.draw(random);
+    UserShift shift = UserShift.draw(random, strength);
     int[] order = new int[classes];
     for (int c = 0; c < classes; c++) {
       order[c] = c;
