@@ -12,5 +12,5 @@ require_native_tools
 require_android_toolchain
 # As in run-tests.sh: Surefire lists the test classes of a JVM-per-class run in Maven's own JVM.
 export JAVA_HOME="${LRGRAD_JAVA%/bin/java}"
-exec mvn -B -ntp verify -pl kernels,bridge-jni,android-shim -am -Dlrgrad.fuzz -Dlrgrad.fuzz.seconds="${1:-600}" \
+exec mvn -B -ntp verify -pl kernels,bridge-jni,android-shim,bench -am -Dlrgrad.fuzz -Dlrgrad.fuzz.seconds="${1:-600}" \
   -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false

@@ -21,8 +21,8 @@ import org.lrgrad.bench.experiment.Study.Pretrained;
 import org.lrgrad.bench.experiment.Study.Tuning;
 import org.lrgrad.bench.experiment.Study.User;
 import org.lrgrad.bench.experiment.Study.UserRun;
-import org.lrgrad.data.FashionMnist;
-import org.lrgrad.data.PersonalizationSplit;
+import org.lrgrad.bench.data.FashionMnist;
+import org.lrgrad.bench.data.PersonalizationSplit;
 import org.lrgrad.train.memory.MemoryTag;
 
 /** The whole run as JSON (its fields are listed in bench/README.md): every figure of the tables, per user. */

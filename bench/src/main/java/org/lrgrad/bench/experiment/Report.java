@@ -50,8 +50,8 @@ final class Report {
     out.printf(Locale.ROOT, "users     %d evaluated and %d development users per model (learning rates are chosen"
         + " on the development users only), each with a %s shift of the images and a skewed class mix drawn from"
         + " the RNG seed %d; %d training and %d test images per user%n", s.users(), s.devUsers(),
-        s.shift().name().toLowerCase(Locale.ROOT), s.seed(), org.lrgrad.data.PersonalizationSplit.DEFAULT_USER_TRAIN,
-        org.lrgrad.data.PersonalizationSplit.DEFAULT_USER_TEST);
+        s.shift().name().toLowerCase(Locale.ROOT), s.seed(), org.lrgrad.bench.data.PersonalizationSplit.DEFAULT_USER_TRAIN,
+        org.lrgrad.bench.data.PersonalizationSplit.DEFAULT_USER_TEST);
     out.printf(Locale.ROOT, "settings  batch %d; pretraining %d steps of Adam (lr %s) on the population's images;"
         + " personalization %d steps per method and user; learning rates from a grid of %d per method, a factor"
         + " %s apart, lowest mean test loss over the development users%n", s.batch(), s.pretrainSteps(),

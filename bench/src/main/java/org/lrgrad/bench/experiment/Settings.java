@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.lrgrad.data.UserShift;
+import org.lrgrad.bench.data.UserShift;
 
 /**
  * Everything that decides a run of the study, as the command line gave it. The study's fixed choices are the

@@ -162,7 +162,7 @@ class ExperimentTest {
   @Test
   void developmentUsersAreNeverEvaluated() {
     Settings s = new Settings(List.of(ModelKind.MLP), 8, 8, 0, 1, 8, 7, 50, 20, 1,
-        org.lrgrad.data.UserShift.Strength.MILD, 2, 3, false, true, false, false, java.util.Map.of());
+        org.lrgrad.bench.data.UserShift.Strength.MILD, 2, 3, false, true, false, false, java.util.Map.of());
     java.util.Set<Long> evaluated = new java.util.HashSet<>();
     for (int u = 0; u < s.users(); u++) {
       evaluated.add(s.userSeed(u, false));

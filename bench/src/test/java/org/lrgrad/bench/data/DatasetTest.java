@@ -1,11 +1,11 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.lrgrad.data.IdxFiles.gzip;
-import static org.lrgrad.data.IdxFiles.imagesIdx;
-import static org.lrgrad.data.IdxFiles.labelsIdx;
+import static org.lrgrad.bench.data.IdxFiles.gzip;
+import static org.lrgrad.bench.data.IdxFiles.imagesIdx;
+import static org.lrgrad.bench.data.IdxFiles.labelsIdx;
 
 import java.io.File;
 import java.io.FileNotFoundException;

@@ -1,4 +1,4 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -54,7 +54,7 @@ public final class Idx {
   /**
    * Reads a classpath resource, raw or gzip, through this library's class loader.
    *
-   * @param name the resource's path without a leading slash, e.g. {@code org/lrgrad/data/x-idx1-ubyte.gz}
+   * @param name the resource's path without a leading slash, e.g. {@code org/lrgrad/bench/data/x-idx1-ubyte.gz}
    */
   public static IdxArray readResource(String name) throws IOException {
     Checks.notNull("name", name);

@@ -1,11 +1,11 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import java.util.Locale;
 import org.lrgrad.kernels.Checks;
 import org.lrgrad.kernels.SeededRandom;
 
 /**
- * The experiment's data (METHOD.md §1, the shape of the seed's study): a general population whose images pretrain a
+ * The study's data (the shape of the paper's study): a general population whose images pretrain a
  * base model, and one user whose data differ in two ways, to be personalized for with a little data:
  * <ul>
  *   <li>the user's images pass through a fixed {@link UserShift} (rotation, shift, duller contrast), and

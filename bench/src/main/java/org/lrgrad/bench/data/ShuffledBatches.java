@@ -1,4 +1,4 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import org.lrgrad.kernels.Checks;
 import org.lrgrad.kernels.SeededRandom;

@@ -1,11 +1,11 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.lrgrad.data.IdxFiles.gzip;
-import static org.lrgrad.data.IdxFiles.idx;
+import static org.lrgrad.bench.data.IdxFiles.gzip;
+import static org.lrgrad.bench.data.IdxFiles.idx;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -64,7 +64,7 @@ class IdxTest {
     IdxArray labels = Idx.readResource(FashionMnist.EMBEDDED_FOLDER + "t10k-labels-idx1-ubyte.gz");
     assertEquals(1, labels.rank());
     assertEquals(2000, labels.dim(0));
-    assertTrue(labels.source().startsWith("classpath:org/lrgrad/data/"), labels.source());
+    assertTrue(labels.source().startsWith("classpath:org/lrgrad/bench/data/"), labels.source());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -18,7 +18,7 @@ public final class FashionMnist {
   public static final String DEBIAN_FOLDER = "/usr/share/datasets/fashion-mnist";
 
   /** The class-path folder of the embedded subset (see its README for how it was made). */
-  public static final String EMBEDDED_FOLDER = "org/lrgrad/data/fashion-mnist-subset/";
+  public static final String EMBEDDED_FOLDER = "org/lrgrad/bench/data/fashion-mnist-subset/";
 
   /** The embedded subset: this many images per class in its training and test sets. */
   public static final int EMBEDDED_TRAIN_PER_CLASS = 600, EMBEDDED_TEST_PER_CLASS = 200;

@@ -1,4 +1,4 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

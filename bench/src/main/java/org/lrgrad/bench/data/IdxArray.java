@@ -1,4 +1,4 @@
-package org.lrgrad.data;
+package org.lrgrad.bench.data;
 
 import java.util.Arrays;
 
