@@ -127,6 +127,8 @@ final class Study implements AutoCloseable {
     List<User> dev = users(data, true, null);
     List<User> users = users(data, false, base);
     List<Tuning> tuning = new ArrayList<>();
+    progress.begin(String.format(java.util.Locale.ROOT, "%s learning rates on %d development users", model,
+        dev.size()), 0);
     Map<Method, Float> chosen = new EnumMap<>(Method.class);
     for (Arm arm : arms) {
       if (arm.tuned()) {
@@ -140,6 +142,8 @@ final class Study implements AutoCloseable {
         }
       }
     }
+    progress.begin(String.format(java.util.Locale.ROOT, "%s: %d arms x %d users, %d threads", model, arms.size(),
+        users.size(), settings.threads()), arms.size() * users.size() * settings.steps());
     // Every (arm, user) personalization is one task.
     List<Future<UserRun>> futures = new ArrayList<>();
     for (Arm arm : arms) {

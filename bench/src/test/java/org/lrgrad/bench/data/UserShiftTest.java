@@ -82,6 +82,23 @@ class UserShiftTest {
     assertArrayEquals(new byte[] {98, 0, 0, (byte) 153}, apply(new UserShift(0, 0, 0, 1, -0.4), src, 1, 4));
   }
 
+  /** The mild shift's ranges, written out (2–5°, 0.2–0.8 px, gain 0.85–0.95, brightness 0.02–0.06). */
+  @Test
+  void mildShiftsStayInTheirSmallerRanges() {
+    for (long seed = 0; seed < 400; seed++) {
+      UserShift s = UserShift.draw(new SeededRandom(seed), UserShift.Strength.MILD);
+      double angle = Math.abs(s.angleDegrees());
+      assertTrue(angle >= 2 && angle <= 5, s.toString());
+      for (double d : new double[] {s.dx(), s.dy()}) {
+        assertTrue(Math.abs(d) >= 0.2 && Math.abs(d) <= 0.8, s.toString());
+      }
+      assertTrue(s.gain() >= 0.85 && s.gain() <= 0.95, s.toString());
+      assertTrue(s.brightness() >= 0.02 && s.brightness() <= 0.06, s.toString());
+    }
+    assertEquals(UserShift.draw(new SeededRandom(3)).toString(),
+        UserShift.draw(new SeededRandom(3), UserShift.Strength.STRONG).toString(), "draw() is the strong shift");
+  }
+
   @Test
   void drawnShiftsStayInTheirRangesAndTakeBothSigns() {
     int negativeAngles = 0;
