@@ -239,7 +239,7 @@ final class Study implements AutoCloseable {
     return trainer;
   }
 
-  /** Adam on the population's training images, from the seed's initial weights. */
+  /** Adam on the population's training images, from the initial weights of --seed. */
   Pretrained pretrain(ModelKind model, Dataset data) {
     LabeledImages images = data.train();
     Sequential net = newModel(model);
@@ -284,7 +284,7 @@ final class Study implements AutoCloseable {
     };
   }
 
-  /** {@code steps} steps on batches drawn from {@code images} in the seed's order; returns each step's loss. */
+  /** {@code steps} steps on batches drawn from {@code images} in the order of --seed; returns each step's loss. */
   private float[] train(Trainer trainer, LabeledImages images, int steps) {
     ShuffledBatches batches = new ShuffledBatches(images, settings.seed());
     Batch batch = new Batch(settings.batch(), images.featureSize());
