@@ -10,11 +10,12 @@ source scripts/setup.sh
 
 jar=bench/target/lrgrad-bench.jar
 
-# The jar is up to date when no source, resource, native file or pom of the modules it holds is newer than it.
+# The jar is up to date when no main source, resource or native file, and no pom, of the modules it holds is newer
+# than it (test sources do not go into the jar).
 jar_is_current() {
   [ -f "$jar" ] || return 1
-  [ -z "$(find pom.xml kernels bridge-jni bench -newer "$jar" \( -path '*/target' -o -path '*/results' \) -prune \
-    -o -type f \( -path '*/src/*' -o -name pom.xml \) -print -quit 2>/dev/null)" ]
+  [ -z "$(find pom.xml kernels bridge-jni bench \( -path '*/target' -o -path '*/results' \) -prune \
+    -o -type f -newer "$jar" \( -path '*/src/main/*' -o -name pom.xml \) -print -quit 2>/dev/null)" ]
 }
 
 if jar_is_current; then
