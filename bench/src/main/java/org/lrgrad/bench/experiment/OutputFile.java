@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A file the run writes at its end (the JSON report, the chart), checked before the run starts so that a long run
@@ -56,6 +57,12 @@ final class OutputFile {
     try {
       try (OutputStream out = Files.newOutputStream(temp)) {
         content.writeTo(out);
+      }
+      // A temporary file is private (rw-------); the report is not: rw-r--r--, as a new file gets by default.
+      try {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: its default permissions stand.
       }
       if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(absolute,
           LinkOption.NOFOLLOW_LINKS)) {

@@ -271,6 +271,9 @@ class ExperimentTest {
     Outcome o = run(tiny("--model", "mlp", "--json", report.toString()));
     assertEquals(0, o.status(), o.err());
     assertTrue(Files.readString(report).startsWith("{"), "replaced");
+    // Written through a private temporary file, but readable by others like any new file.
+    assertTrue(Files.getPosixFilePermissions(report).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+        Files.getPosixFilePermissions(report).toString());
     try (java.util.stream.Stream<Path> files = Files.list(folder)) {
       assertEquals(java.util.Set.of("r.json", "r.png"), files.map(p -> p.getFileName().toString())
           .collect(java.util.stream.Collectors.toSet()));
