@@ -127,8 +127,12 @@ final class Study implements AutoCloseable {
     List<User> dev = users(data, true, null);
     List<User> users = users(data, false, base);
     List<Tuning> tuning = new ArrayList<>();
+    int tuned = 0;
+    for (Arm arm : arms) {
+      tuned += arm.tuned() && !settings.learningRates().containsKey(arm.method()) ? 1 : 0;
+    }
     progress.begin(String.format(java.util.Locale.ROOT, "%s learning rates on %d development users", model,
-        dev.size()), 0);
+        dev.size()), tuned * Method.GRID_SIZE * dev.size() * settings.steps());
     Map<Method, Float> chosen = new EnumMap<>(Method.class);
     for (Arm arm : arms) {
       if (arm.tuned()) {
