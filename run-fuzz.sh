@@ -12,6 +12,6 @@ require_native_tools
 require_android_toolchain
 # As in run-tests.sh: Surefire lists the test classes of a JVM-per-class run in Maven's own JVM.
 export JAVA_HOME="${LRGRAD_JAVA%/bin/java}"
-exec mvn -B -ntp verify -Pandroid -pl kernels,bridge-jni,android-shim -am -Dlrgrad.fuzz \
+exec mvn -B -ntp verify -Pandroid -pl kernels,bridge-jni,android-shim,bench -am -Dlrgrad.fuzz \
   -Dlrgrad.fuzz.seconds="${1:-600}" \
   -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false

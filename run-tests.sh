@@ -117,7 +117,7 @@ native_summary host "host, SIMDe"
 native_summary host-sanitized "host, ASan+UBSan"
 native_summary aarch64 "aarch64, qemu cortex-a72"
 # Each fuzz target fuzzed for a few seconds (the fuzz profile), after its corpus ran in the module's tests above.
-for module in kernels bridge-jni android-shim; do
+for module in kernels bridge-jni android-shim bench; do
   summarize_reports "fuzzing ($module)" "$module/target/surefire-reports-fuzz"
 done
 echo "$readme_line"

@@ -24,8 +24,8 @@ import java.util.zip.ZipOutputStream;
  * </pre>
  *
  * classes.jar leaves out what Android cannot use or does not need: the Java 25 layer (META-INF/versions), the
- * desktop native libraries (native/**), Maven metadata, and the embedded Fashion-MNIST subset (3.5 MB of test data
- * for the experiments, not for an app). Entries are written sorted with a fixed time, so the same inputs give the
+ * desktop native libraries (native/**), the FFM kernels and Maven metadata (the study's data set lives in the bench
+ * module, not in the kernels jar). Entries are written sorted with a fixed time, so the same inputs give the
  * same bytes. Started by Maven's exec plugin with the build's class path (directories or jars).
  *
  * <p>Usage: {@code java AarPackage.java OUT.aar MANIFEST PROGUARD CLASSPATH ABI=LIBRARY...}
@@ -33,7 +33,6 @@ import java.util.zip.ZipOutputStream;
 public final class AarPackage {
   /** 2000-01-01T00:00:00Z: a fixed entry time. */
   private static final long FIXED_TIME = 946684800000L;
-  private static final String DATA_SET = "org/lrgrad/data/fashion-mnist-subset/";
   /** The FFM kernels: Android has no java.lang.foreign. */
   private static final String DESKTOP_ONLY = "org/lrgrad/ffm/";
 
@@ -70,7 +69,7 @@ public final class AarPackage {
   }
 
   private static boolean wanted(String name) {
-    return (name.startsWith("org/lrgrad/") && !name.startsWith(DATA_SET) && !name.startsWith(DESKTOP_ONLY)
+    return (name.startsWith("org/lrgrad/") && !name.startsWith(DESKTOP_ONLY)
         || name.startsWith("META-INF/services/")) && !name.endsWith("/");
   }
 

@@ -7,7 +7,8 @@ import org.lrgrad.kernels.ProjectionSide;
 /**
  * Adam on a projected gradient (docs/method.md §2): every 2-D weight W (m×n) keeps a rank-r projector, refreshed when
  * its completed-step count is 0, T, 2T, ...; its gradient is kept only as R = PᵀG (r×n, side LEFT) or R = G·Qᵀ
- * (m×r, side RIGHT); Adam runs on R and W −= lr·α·full(N). Moments are kept across refreshes. Adam is GaLore's
+ * (m×r, side RIGHT); Adam runs on R and W −= lr·α·full(N). Moments are kept across refreshes unless
+ * {@link #resetMomentsOnRefresh}. Adam is GaLore's
  * ({@link AdamConvention#GALORE}: ε added to √v, bias correction folded into the step size), with GaLore's
  * defaults: ε = 1e-6, T = 200, α = 0.25 ({@link #scale}), and decoupled weight decay applied after the update. The
  * group's vectors (biases) get that same Adam, unprojected. A rank larger than min(m, n) is used as min(m, n) for
@@ -57,6 +58,7 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
      */
     FACTORED
   }
+  private boolean resetMomentsOnRefresh;
 
   private LowRankAdam(float lr, int rank, Source source, ProjectionSide side) {
     super(lr, 1e-6f, 0f, AdamConvention.GALORE, rank, 0.25f);
@@ -88,6 +90,31 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
     Checks.notNull("side", side);
     this.side = side;
     return this;
+  }
+
+  /**
+   * Projects every matrix on its smaller side, GaLore's rule ({@link ProjectionSide#galoreDefault}), instead of a
+   * fixed side: the projector is then min(m, n)·r floats, never the size of the matrix.
+   */
+  public LowRankAdam sideBySize() {
+    checkMutable();
+    this.side = null;
+    return this;
+  }
+
+  /**
+   * Whether Adam's moments start again from zero (with a fresh bias correction) whenever the projector is renewed.
+   * Kept by default, as GaLore does; a new random basis of LRG shares nothing with the old one, so moments measured
+   * in the old coordinates point in unrelated directions after a refresh.
+   */
+  public LowRankAdam resetMomentsOnRefresh(boolean reset) {
+    checkMutable();
+    this.resetMomentsOnRefresh = reset;
+    return this;
+  }
+
+  boolean resetMomentsOnRefresh() {
+    return resetMomentsOnRefresh;
   }
 
   /** GaLore with a randomized range finder: r + oversample probes and that many power iterations. */
@@ -154,6 +181,7 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
   String methodSettings() {
     return ", rank=" + rank() + ", updateInterval=" + updateInterval + ", scale=" + scale() + ", side="
         + (side != null ? side : "GaLore's rule") + ", projector=" + source
+        + (resetMomentsOnRefresh ? ", resetMomentsOnRefresh=true" : "")
         + (source == Source.SVD_RANDOMIZED ? "(oversample=" + oversample + ", powerIterations=" + powerIterations
         + ")" : "") + (accumulation != Accumulation.AUTO ? ", accumulation=" + accumulation : "");
   }

@@ -300,8 +300,18 @@ final class LowRankSlot extends Slot {
   void apply(Kernels k) {
     int step = completed + 1;
     float lr = config.lr() * learningRateFactor;
+    int adamStep = step;
+    if (config.resetMomentsOnRefresh()) {
+      // Moments restart at each refresh, and so does the bias correction: Adam counts steps since the refresh.
+      int sinceRefresh = completed % config.updateInterval();
+      if (sinceRefresh == 0) {
+        java.util.Arrays.fill(expAvg, 0f);
+        java.util.Arrays.fill(expAvgSq, 0f);
+      }
+      adamStep = sinceRefresh + 1;
+    }
     // N overwrites R: the low-rank gradient is not needed after Adam has read it.
-    k.adamDirection(lowGrad.length, step, config.beta1(), config.beta2(), config.eps(), AdamConvention.GALORE,
+    k.adamDirection(lowGrad.length, adamStep, config.beta1(), config.beta2(), config.eps(), AdamConvention.GALORE,
         lowGrad, 0, expAvg, 0, expAvgSq, 0, lowGrad, 0);
     float weightDecay = config.weightDecay();
     if (factored) {

@@ -4,10 +4,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -20,27 +22,27 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.renderer.xy.XYItemRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.lrgrad.bench.experiment.Study.ArmResult;
 import org.lrgrad.bench.experiment.Study.ModelResult;
-import org.lrgrad.bench.experiment.Study.Run;
 import org.lrgrad.train.memory.MemoryTag;
 
 /**
- * The PNG chart: one row per model, its personalization loss curves on the left (each method's batch loss, smoothed)
- * and its peak training memory by tag on the right (stacked bars).
+ * The PNG chart: one row per model, the memory–accuracy plane on the left (one point per arm: its ledger peak
+ * against its mean accuracy over the users after personalization, the base model as a horizontal line; one series
+ * per method, so a rank sweep draws each low-rank method's curve) and the peak training memory by tag on the right
+ * (stacked bars).
  */
 final class Chart {
   static final int PANEL_WIDTH = 760;
-  static final int PANEL_HEIGHT = 440;
-  /** Batch losses jump from batch to batch: the curves show the mean of the last this many steps. */
-  static final int SMOOTHING = 10;
+  static final int PANEL_HEIGHT = 480;
 
   /** One colour per method (in {@link Method} order) and one per memory tag (in {@link MemoryTag} order). */
   private static final Color[] METHOD_COLORS = {new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0xd62728),
-      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)};
+      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
   private static final Color[] TAG_COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759),
       new Color(0xb07aa1), new Color(0x59a14f), new Color(0x9c755f)};
   private static final Color GRID = new Color(0xd0d0d0);
@@ -57,73 +59,76 @@ final class Chart {
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
       for (int i = 0; i < results.size(); i++) {
         int y = i * PANEL_HEIGHT;
-        losses(results.get(i)).draw(g, new Rectangle2D.Double(0, y, PANEL_WIDTH, PANEL_HEIGHT));
+        memoryAccuracy(results.get(i)).draw(g, new Rectangle2D.Double(0, y, PANEL_WIDTH, PANEL_HEIGHT));
         memory(results.get(i)).draw(g, new Rectangle2D.Double(PANEL_WIDTH, y, PANEL_WIDTH, PANEL_HEIGHT));
       }
     } finally {
       g.dispose();
     }
-    if (!ImageIO.write(image, "png", file.toFile())) {
-      throw new IOException("no PNG writer in this JVM's ImageIO");
-    }
+    OutputFile.write(file, out -> {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("no PNG writer in this JVM's ImageIO");
+      }
+    });
   }
 
-  private static JFreeChart losses(ModelResult result) {
-    XYSeriesCollection curves = new XYSeriesCollection();
-    for (Run run : result.runs()) {
-      XYSeries series = new XYSeries(run.method().label);
-      float[] losses = run.losses();
-      double sum = 0;
-      int finite = 0;
-      for (int s = 0; s < losses.length; s++) {
-        // A skipped step's loss may be NaN: the window mean runs over the finite ones.
-        if (Float.isFinite(losses[s])) {
-          sum += losses[s];
-          finite++;
-        }
-        if (s >= SMOOTHING && Float.isFinite(losses[s - SMOOTHING])) {
-          sum -= losses[s - SMOOTHING];
-          finite--;
-        }
-        if (finite > 0) {
-          series.add(s + 1, sum / finite);
+  private static JFreeChart memoryAccuracy(ModelResult result) {
+    XYSeriesCollection points = new XYSeriesCollection();
+    List<Method> methods = new ArrayList<>();
+    for (Method method : Method.values()) {
+      XYSeries series = new XYSeries(method.label, true, true);
+      for (ArmResult arm : result.arms()) {
+        // The ablations change LRG's settings, not its memory: they would stack on one x; the table has them.
+        if (arm.arm().method() == method && !arm.arm().point().equals("ablation")) {
+          series.add(arm.peakBytes() / (double) (1 << 20), 100 * arm.meanAccuracy());
         }
       }
-      curves.addSeries(series);
+      if (series.getItemCount() > 0) {
+        points.addSeries(series);
+        methods.add(method);
+      }
     }
     JFreeChart chart = ChartFactory.createXYLineChart(String.format(Locale.ROOT,
-        "%s: personalization loss (mean of the last %d batches)", result.base().model(), SMOOTHING), "step",
-        "cross-entropy", curves, PlotOrientation.VERTICAL, true, false, false);
+        "%s: memory vs accuracy over %d users (base model %.1f%%)", result.base().model(), result.users().size(),
+        100 * result.meanBefore()), "peak training memory (MiB, ledger)", "mean user test accuracy after (%)",
+        points, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     style(chart);
     plot.setDomainGridlinePaint(GRID);
     plot.setRangeGridlinePaint(GRID);
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-    plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-    XYItemRenderer renderer = plot.getRenderer();
-    for (int i = 0; i < result.runs().size(); i++) {
-      renderer.setSeriesPaint(i, METHOD_COLORS[result.runs().get(i).method().ordinal()]);
-      renderer.setSeriesStroke(i, new BasicStroke(2f));
+    ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    for (int i = 0; i < methods.size(); i++) {
+      renderer.setSeriesPaint(i, METHOD_COLORS[methods.get(i).ordinal()]);
+      renderer.setSeriesStroke(i, new BasicStroke(1.5f));
+      renderer.setSeriesShape(i, new Ellipse2D.Double(-5, -5, 10, 10));
     }
+    plot.setRenderer(renderer);
     return chart;
   }
 
   private static JFreeChart memory(ModelResult result) {
     DefaultCategoryDataset bars = new DefaultCategoryDataset();
-    for (Run run : result.runs()) {
+    for (ArmResult arm : result.arms()) {
+      if (!arm.arm().point().isEmpty() && !arm.arm().point().equals(Arm.THIRD)
+          && !arm.arm().point().equals(Arm.MOMENTUM) && !arm.arm().point().equals(Arm.COMPRESSED)) {
+        continue;
+      }
       for (MemoryTag tag : MemoryTag.values()) {
-        bars.addValue(run.bytesByTag().get(tag) / (double) (1 << 20), tag.name().toLowerCase(Locale.ROOT)
-            .replace('_', ' '), run.method().label);
+        bars.addValue(arm.bytesByTag().get(tag) / (double) (1 << 20), tag.name().toLowerCase(Locale.ROOT)
+            .replace('_', ' '), arm.arm().label());
       }
     }
     JFreeChart chart = ChartFactory.createStackedBarChart(result.base().model()
-        + ": peak training memory by kind (ledger)", "method", "MiB", bars, PlotOrientation.VERTICAL, true, false,
+        + ": peak training memory by kind (ledger)", "arm", "MiB", bars, PlotOrientation.VERTICAL, true, false,
         false);
     CategoryPlot plot = chart.getCategoryPlot();
     style(chart);
     plot.setRangeGridlinePaint(GRID);
     CategoryAxis methods = plot.getDomainAxis();
     methods.setMaximumCategoryLabelWidthRatio(2f);
+    methods.setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
     BarRenderer renderer = (BarRenderer) plot.getRenderer();
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);

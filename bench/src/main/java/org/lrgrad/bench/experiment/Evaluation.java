@@ -1,7 +1,7 @@
 package org.lrgrad.bench.experiment;
 
-import org.lrgrad.data.Batch;
-import org.lrgrad.data.LabeledImages;
+import org.lrgrad.bench.data.Batch;
+import org.lrgrad.bench.data.LabeledImages;
 import org.lrgrad.train.Trainer;
 
 /**

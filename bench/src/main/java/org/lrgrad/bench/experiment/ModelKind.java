@@ -8,7 +8,7 @@ import org.lrgrad.train.Sequential;
 
 /** The two models of the study: both read a rows × cols image and output one logit per class. */
 enum ModelKind {
-  /** rows·cols → hidden → hidden → classes with ReLU: the seed's "weight matrices in the order of thousands". */
+  /** rows·cols → hidden → hidden → classes with ReLU: the paper's "weight matrices in the order of thousands". */
   MLP("mlp") {
     @Override
     Sequential build(int rows, int cols, int hidden, int classes) {
@@ -24,7 +24,7 @@ enum ModelKind {
 
   /**
    * An LSTM reading the image row by row (rows steps of cols pixels), then a dense layer on its last hidden state:
-   * the seed's speech models are LSTMs, whose gate matrices (4·hidden rows) are the large ones.
+   * the paper's speech models are LSTMs, whose gate matrices (4·hidden rows) are the large ones.
    */
   LSTM("lstm") {
     @Override

@@ -4,87 +4,251 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.lrgrad.data.Batch;
-import org.lrgrad.data.LabeledImages;
-import org.lrgrad.data.PersonalizationSplit;
-import org.lrgrad.data.ShuffledBatches;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.lrgrad.bench.data.Batch;
+import org.lrgrad.bench.data.Dataset;
+import org.lrgrad.bench.data.LabeledImages;
+import org.lrgrad.bench.data.PersonalizationSplit;
+import org.lrgrad.bench.data.ShuffledBatches;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.Adam;
 import org.lrgrad.train.Optimizer;
 import org.lrgrad.train.Parameter;
 import org.lrgrad.train.Sequential;
+import org.lrgrad.train.Sgd;
 import org.lrgrad.train.Trainer;
 import org.lrgrad.train.memory.MemoryLedger;
 import org.lrgrad.train.memory.MemoryTag;
 
 /**
- * The study for one model (docs/method.md §1, the shape of the seed's): pretrain a base model on the population's
- * images, then personalize a copy of it for the user with each {@link Method}, every copy starting from the same
- * weights and seeing the same batches, for the same number of steps.
+ * The study for one model: pretrain a base model on the population's images once, choose every arm's learning rate
+ * on development users (the same grid size for every method), then personalize a copy of the base model for each
+ * evaluated user with every {@link Arm}, all copies of a user starting from the same weights and seeing the same
+ * batches for the same number of steps. Personalizations run on {@link Settings#threads()} threads; every result
+ * depends on the seeds only, not on the order the threads finish in.
  */
-final class Study {
-  /** The base model: its weights (in parameter order) and how good it is. */
+final class Study implements AutoCloseable {
+  /** The base model: its weights (in parameter order) and how good it is on the population's test images. */
   record Pretrained(ModelKind model, String description, int parameters, float[][] weights, int steps,
-      double seconds, float[] losses, Evaluation population, Evaluation user) {}
+      double seconds, float[] losses, Evaluation population) {}
 
-  /**
-   * One personalization: the ledger's peak and its bytes by tag, the user's test set before and after, the
-   * population's test set after, and the training loop's time (evaluation excluded).
-   */
-  record Run(Method method, String optimizer, float learningRate, long peakBytes, Map<MemoryTag, Long> bytesByTag,
-      Evaluation userBefore, Evaluation userAfter, Evaluation populationAfter, int steps, long skippedSteps,
-      double trainSeconds, float[] losses) {
+  /** One user: the split, and the base model's score on the user's test images. */
+  record User(int index, boolean development, PersonalizationSplit split, Evaluation before) {}
 
-    double stepsPerSecond() {
-      return steps / trainSeconds;
+  /** One personalization of one user. */
+  record UserRun(Evaluation after, double populationAfter, long skippedSteps, double trainSeconds) {}
+
+  /** One arm over every evaluated user, with its ledger memory (the same for every user). */
+  record ArmResult(Arm arm, float learningRate, long peakBytes, Map<MemoryTag, Long> bytesByTag,
+      List<UserRun> users) {
+
+    double meanAccuracy() {
+      double sum = 0;
+      for (UserRun u : users) {
+        sum += u.after().accuracy();
+      }
+      return sum / users.size();
     }
   }
 
-  record ModelResult(Pretrained base, List<Run> runs) {
-    Run run(Method method) {
-      for (Run r : runs) {
-        if (r.method() == method) {
+  /** How a tuned arm's learning rate was chosen: each rate's mean loss and accuracy over the development users. */
+  record Tuning(Arm arm, float[] grid, double[] meanLoss, double[] meanAccuracy, float chosen) {}
+
+  record ModelResult(Pretrained base, OperatingPoints points, List<User> users, int tuningUsers,
+      List<Tuning> tuning, List<ArmResult> arms) {
+    ArmResult arm(String label) {
+      for (ArmResult r : arms) {
+        if (r.arm().label().equals(label)) {
           return r;
         }
       }
-      throw new IllegalArgumentException(method.label + " was not run for " + base.model());
+      throw new IllegalArgumentException(label + " was not run for " + base.model());
+    }
+
+    double meanBefore() {
+      double sum = 0;
+      for (User u : users) {
+        sum += u.before().accuracy();
+      }
+      return sum / users.size();
     }
   }
 
   private final Settings settings;
   private final Kernels kernels;
   private final Progress progress;
+  private final ExecutorService pool;
 
   Study(Settings settings, Kernels kernels, Progress progress) {
     this.settings = settings;
     this.kernels = kernels;
     this.progress = progress;
+    this.pool = Executors.newFixedThreadPool(settings.threads(), r -> {
+      Thread t = new Thread(r, "study");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
-  /** Pretrains {@code model}, then personalizes it with every method on the split's user. */
-  ModelResult run(ModelKind model, PersonalizationSplit split) {
-    Pretrained base = pretrain(model, split);
-    List<Run> runs = new ArrayList<>();
-    for (Method method : Method.values()) {
-      runs.add(personalize(base, method, settings.learningRate(method, model), split.userTrain(), split.userTest(),
-          split.populationTest()));
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  /** Training steps of a whole run, for the progress display. */
+  static long totalSteps(Settings s, int armsPerModel, int tunedArmsPerModel) {
+    long perModel = s.pretrainSteps() + (long) s.steps() * ((long) armsPerModel * s.users()
+        + (long) tunedArmsPerModel * Method.GRID_SIZE * s.devUsers());
+    return perModel * s.models().size();
+  }
+
+  /** The users of a run, evaluated ({@code development} false) or development ones. */
+  List<User> users(Dataset data, boolean development, Pretrained base) {
+    int count = development ? settings.devUsers() : settings.users();
+    List<User> users = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      PersonalizationSplit split = PersonalizationSplit.create(data, settings.userSeed(i, development),
+          PersonalizationSplit.DEFAULT_USER_TRAIN, PersonalizationSplit.DEFAULT_USER_TEST,
+          PersonalizationSplit.DEFAULT_CLASS_DECAY, settings.shift());
+      users.add(new User(i, development, split, base == null ? null : evaluateBase(base, split.userTest())));
     }
-    return new ModelResult(base, runs);
+    return users;
   }
 
-  private Sequential newModel(ModelKind model, LabeledImages images) {
-    return model.build(images.rows(), images.cols(), settings.hidden(model), images.classes());
+  /** Pretrains {@code model}, tunes, then personalizes it with every arm for every evaluated user. */
+  ModelResult run(ModelKind model, Dataset data) throws InterruptedException {
+    Pretrained base = pretrain(model, data);
+    OperatingPoints points = OperatingPoints.find(this, base, settings);
+    List<Arm> arms = Arm.list(settings, points.ranks(), settings.extended(), points.maxRank());
+    List<User> dev = users(data, true, null);
+    List<User> users = users(data, false, base);
+    List<Tuning> tuning = new ArrayList<>();
+    int tuned = 0;
+    for (Arm arm : arms) {
+      tuned += arm.tuned() && !settings.learningRates().containsKey(arm.method()) ? 1 : 0;
+    }
+    progress.begin(String.format(java.util.Locale.ROOT, "%s learning rates on %d development users", model,
+        dev.size()), tuned * Method.GRID_SIZE * dev.size() * settings.steps());
+    Map<Method, Float> chosen = new EnumMap<>(Method.class);
+    for (Arm arm : arms) {
+      if (arm.tuned()) {
+        Float set = settings.learningRates().get(arm.method());
+        if (set != null) {
+          chosen.put(arm.method(), set);
+        } else {
+          Tuning t = tune(base, arm, dev);
+          tuning.add(t);
+          chosen.put(arm.method(), t.chosen());
+        }
+      }
+    }
+    progress.begin(String.format(java.util.Locale.ROOT, "%s: %d arms x %d users, %d threads", model, arms.size(),
+        users.size(), settings.threads()), arms.size() * users.size() * settings.steps());
+    // Every (arm, user) personalization is one task.
+    List<Future<UserRun>> futures = new ArrayList<>();
+    for (Arm arm : arms) {
+      float lr = chosen.get(arm.method());
+      for (User user : users) {
+        futures.add(submit(() -> personalize(base, arm, lr, user.split().userTrain(), user.split().userTest(),
+            user.split().populationTest()).run()));
+      }
+    }
+    List<ArmResult> results = new ArrayList<>();
+    int k = 0;
+    for (Arm arm : arms) {
+      List<UserRun> runs = new ArrayList<>();
+      for (int u = 0; u < users.size(); u++) {
+        runs.add(get(futures.get(k++)));
+      }
+      Trainer probe = trainer(base, arm, chosen.get(arm.method()));
+      MemoryLedger ledger = probe.ledger();
+      Map<MemoryTag, Long> byTag = new EnumMap<>(MemoryTag.class);
+      for (MemoryTag tag : MemoryTag.values()) {
+        byTag.put(tag, ledger.liveBytes(tag));
+      }
+      results.add(new ArmResult(arm, chosen.get(arm.method()), ledger.peakBytes(), byTag, runs));
+    }
+    return new ModelResult(base, points, users, dev.size(), tuning, results);
   }
 
-  private Trainer.Builder trainer(Sequential model) {
-    return Trainer.builder(model, settings.batch()).kernels(kernels).seed(settings.seed());
+  private <T> Future<T> submit(Callable<T> task) {
+    return pool.submit(task);
   }
 
-  /** Adam on the population's training images, from the seed's initial weights. */
-  Pretrained pretrain(ModelKind model, PersonalizationSplit split) {
-    LabeledImages images = split.populationTrain();
-    Sequential net = newModel(model, images);
-    Trainer trainer = trainer(net).group(Adam.adam(Settings.PRETRAIN_LEARNING_RATE), net.parameters()).build();
+  private static <T> T get(Future<T> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /** Each rate of the method's grid on every development user; the lowest mean test loss there wins. */
+  private Tuning tune(Pretrained base, Arm arm, List<User> dev) throws InterruptedException {
+    float[] grid = arm.method().grid(base.model());
+    List<Future<UserRun>> futures = new ArrayList<>();
+    for (float lr : grid) {
+      for (User user : dev) {
+        futures.add(submit(() -> personalize(base, arm, lr, user.split().userTrain(), user.split().userTest(),
+            null).run()));
+      }
+    }
+    double[] loss = new double[grid.length];
+    double[] accuracy = new double[grid.length];
+    int k = 0;
+    int best = 0;
+    for (int i = 0; i < grid.length; i++) {
+      for (int u = 0; u < dev.size(); u++) {
+        UserRun run = get(futures.get(k++));
+        // A diverged run's loss is not finite: it counts as the worst possible.
+        double l = run.after().meanLoss();
+        loss[i] += (Double.isFinite(l) ? l : Double.MAX_VALUE / dev.size()) / dev.size();
+        accuracy[i] += run.after().accuracy() / dev.size();
+      }
+      if (loss[i] < loss[best]) {
+        best = i;
+      }
+    }
+    return new Tuning(arm, grid, loss, accuracy, grid[best]);
+  }
+
+  Sequential newModel(ModelKind model) {
+    return model.build(28, 28, settings.hidden(model), 10);
+  }
+
+  /** A trainer for {@code arm} on a new model holding the base weights (frozen parameters: SGD at lr 0). */
+  Trainer trainer(Pretrained base, Arm arm, float lr) {
+    Sequential net = newModel(base.model());
+    List<Parameter> all = net.parameters();
+    List<Parameter> trained = arm.method().trained(all);
+    Trainer.Builder builder = Trainer.builder(net, settings.batch()).kernels(kernels).seed(settings.seed())
+        .group(arm.method().optimizer(lr, arm, settings), trained);
+    if (trained.size() < all.size()) {
+      List<Parameter> frozen = new ArrayList<>(all);
+      frozen.removeAll(trained);
+      builder.group(new Sgd(0f), frozen);
+    }
+    Trainer trainer = builder.build();
+    for (int i = 0; i < all.size(); i++) {
+      all.get(i).copyFrom(base.weights()[i], 0);
+    }
+    return trainer;
+  }
+
+  /** Adam on the population's training images, from the initial weights of --seed. */
+  Pretrained pretrain(ModelKind model, Dataset data) {
+    LabeledImages images = data.train();
+    Sequential net = newModel(model);
+    Trainer trainer = Trainer.builder(net, settings.batch()).kernels(kernels).seed(settings.seed())
+        .group(Adam.adam(Settings.PRETRAIN_LEARNING_RATE), net.parameters()).build();
     int steps = settings.pretrainSteps();
     progress.begin(model + " pretraining (Adam)", steps);
     long start = System.nanoTime();
@@ -99,40 +263,32 @@ final class Study {
       count += weights[i].length;
     }
     return new Pretrained(model, model.describe(images.rows(), images.cols(), settings.hidden(model),
-        images.classes()), count, weights, steps, seconds, losses, Evaluation.of(trainer, split.populationTest()),
-        Evaluation.of(trainer, split.userTest()));
+        images.classes()), count, weights, steps, seconds, losses, Evaluation.of(trainer, data.test()));
   }
 
-  /**
-   * A copy of the base model trained on {@code train} with {@code method}; {@code test} scores it before and after,
-   * {@code population} (may be null) after.
-   */
-  Run personalize(Pretrained base, Method method, float learningRate, LabeledImages train, LabeledImages test,
+  private Evaluation evaluateBase(Pretrained base, LabeledImages images) {
+    return Evaluation.of(trainer(base, new Arm("base", Method.SGD, "", 0, false, false, 0, false), 0f), images);
+  }
+
+  /** A personalization, ready to run on any thread. */
+  interface Job {
+    UserRun run();
+  }
+
+  Job personalize(Pretrained base, Arm arm, float lr, LabeledImages train, LabeledImages test,
       LabeledImages population) {
-    Sequential net = newModel(base.model(), train);
-    Optimizer optimizer = method.optimizer(learningRate, settings);
-    Trainer trainer = trainer(net).group(optimizer, net.parameters()).build();
-    List<Parameter> params = net.parameters();
-    for (int i = 0; i < params.size(); i++) {
-      params.get(i).copyFrom(base.weights()[i], 0);
-    }
-    Evaluation before = Evaluation.of(trainer, test);
-    int steps = settings.steps();
-    progress.begin(base.model() + " " + method.label, steps);
-    long start = System.nanoTime();
-    float[] losses = train(trainer, train, steps);
-    double seconds = (System.nanoTime() - start) * 1e-9;
-    MemoryLedger ledger = trainer.ledger();
-    Map<MemoryTag, Long> byTag = new EnumMap<>(MemoryTag.class);
-    for (MemoryTag tag : MemoryTag.values()) {
-      byTag.put(tag, ledger.liveBytes(tag));
-    }
-    return new Run(method, optimizer.toString(), learningRate, ledger.peakBytes(), byTag, before,
-        Evaluation.of(trainer, test), population == null ? null : Evaluation.of(trainer, population), steps,
-        trainer.skippedSteps(), seconds, losses);
+    return () -> {
+      Trainer trainer = trainer(base, arm, lr);
+      long start = System.nanoTime();
+      train(trainer, train, settings.steps());
+      double seconds = (System.nanoTime() - start) * 1e-9;
+      return new UserRun(Evaluation.of(trainer, test),
+          population == null ? Double.NaN : Evaluation.of(trainer, population).accuracy(), trainer.skippedSteps(),
+          seconds);
+    };
   }
 
-  /** {@code steps} steps on batches drawn from {@code images} in the seed's order; returns each step's loss. */
+  /** {@code steps} steps on batches drawn from {@code images} in the order of --seed; returns each step's loss. */
   private float[] train(Trainer trainer, LabeledImages images, int steps) {
     ShuffledBatches batches = new ShuffledBatches(images, settings.seed());
     Batch batch = new Batch(settings.batch(), images.featureSize());
@@ -140,7 +296,9 @@ final class Study {
     for (int s = 0; s < steps; s++) {
       batches.next(batch);
       losses[s] = trainer.step(batch.features(), 0, batch.labels(), 0, batch.size());
-      progress.step();
+      synchronized (progress) {
+        progress.step();
+      }
     }
     return losses;
   }

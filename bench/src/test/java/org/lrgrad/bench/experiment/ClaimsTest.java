@@ -1,74 +1,108 @@
 package org.lrgrad.bench.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.EnumMap;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.lrgrad.bench.experiment.Claims.Verdict;
-import org.lrgrad.bench.experiment.Study.ModelResult;
-import org.lrgrad.bench.experiment.Study.Run;
-import org.lrgrad.train.memory.MemoryTag;
+import org.lrgrad.bench.experiment.Claims.Interval;
 
-/** The rules of the three verdicts, on made-up runs whose figures sit on either side of each threshold. */
+/** The rules of the three verdicts, on made-up figures on either side of each threshold. */
 class ClaimsTest {
 
-  private static Run run(Method method, long peakBytes, boolean... correct) {
-    int right = 0;
-    for (boolean c : correct) {
-      right += c ? 1 : 0;
+  @Test
+  void claim1PassesWithinFifteenPercentOfAThirdEitherWay() {
+    // 1000 bytes for Adam: a saving of 28.05% to 37.95% passes.
+    assertEquals("FAIL", Claims.savingOverAdam(720, 1000, 8).verdict()); // 28.0%
+    assertEquals("PASS", Claims.savingOverAdam(719, 1000, 8).verdict()); // 28.1%
+    assertEquals("PASS", Claims.savingOverAdam(670, 1000, 8).verdict()); // 33.0%
+    assertEquals("PASS", Claims.savingOverAdam(621, 1000, 8).verdict()); // 37.9%
+    assertEquals("FAIL", Claims.savingOverAdam(620, 1000, 8).verdict()); // 38.0%: twice as good is not "about"
+    assertEquals("FAIL", Claims.savingOverAdam(333, 1000, 8).verdict());
+    assertTrue(Claims.savingOverAdam(1200, 1000, 8).measured().contains("20.0% more"));
+  }
+
+  @Test
+  void claim2PassesWithinFifteenPercentOfMomentumEitherWay() {
+    assertEquals("FAIL", Claims.comparableToMomentum(849, 1000, 8).verdict());
+    assertEquals("PASS", Claims.comparableToMomentum(850, 1000, 8).verdict());
+    assertEquals("PASS", Claims.comparableToMomentum(1150, 1000, 8).verdict());
+    assertEquals("FAIL", Claims.comparableToMomentum(1151, 1000, 8).verdict());
+    assertEquals("FAIL", Claims.comparableToMomentum(440, 1000, 8).verdict());
+  }
+
+  /** {@code users} users of {@code images} images: a right where {@code i % period != 0}, b right on all. */
+  private static boolean[][] pattern(int users, int images, int period, boolean allRight) {
+    boolean[][] c = new boolean[users][images];
+    for (int u = 0; u < users; u++) {
+      for (int i = 0; i < images; i++) {
+        c[u][i] = allRight || i % period != 0;
+      }
     }
-    Evaluation after = new Evaluation((double) right / correct.length, 1.0, correct);
-    return new Study.Run(method, method.label, 0.1f, peakBytes, new EnumMap<>(MemoryTag.class), after, after, after,
-        10, 0, 1.0, new float[10]);
+    return c;
   }
 
   @Test
-  void claim1PassesFromASavingOfAThirdLessFifteenPercentOfIt() {
-    assertEquals(0.2805, Claims.minimumSaving(), 1e-12);
-    assertTrue(Claims.savingOverAdam(run(Method.LRG, 7_194), run(Method.ADAM, 10_000)).pass()); // 28.06%
-    assertFalse(Claims.savingOverAdam(run(Method.LRG, 7_196), run(Method.ADAM, 10_000)).pass()); // 28.04%
-    Verdict twice = Claims.savingOverAdam(run(Method.LRG, 3_400), run(Method.ADAM, 10_000));
-    assertTrue(twice.pass());
-    assertTrue(twice.measured().contains("66.0% less; 2.0x the seed's 33.0%"), twice.measured());
-    assertFalse(Claims.savingOverAdam(run(Method.LRG, 11_000), run(Method.ADAM, 10_000)).pass());
+  void claim3PassesFailsOrIsInconclusiveByWhereTheIntervalLies() {
+    boolean[][] all = pattern(10, 600, 10, true);
+    boolean[][] ninety = pattern(10, 600, 10, false);
+    assertEquals("PASS", Claims.accuracyOverMomentum(all, ninety, 1).verdict());
+    assertEquals("FAIL", Claims.accuracyOverMomentum(ninety, all, 1).verdict());
+    // Identical predictions: the interval is [0, 0], which is neither above nor below 0.
+    Claims.Verdict same = Claims.accuracyOverMomentum(ninety, ninety, 1);
+    assertEquals("INCONCLUSIVE", same.verdict());
+    assertTrue(same.measured().contains("non-inferior within 1 point: yes"), same.measured());
   }
 
   @Test
-  void claim2PassesUpToFifteenPercentAboveMomentumAndSaysWhetherWithinBothWays() {
-    Verdict above = Claims.comparableToMomentum(run(Method.LRG, 11_500), run(Method.MOMENTUM, 10_000));
-    assertTrue(above.pass());
-    assertTrue(above.measured().contains("within +-15%: yes"), above.measured());
-    assertFalse(Claims.comparableToMomentum(run(Method.LRG, 11_501), run(Method.MOMENTUM, 10_000)).pass());
-    Verdict far = Claims.comparableToMomentum(run(Method.LRG, 5_000), run(Method.MOMENTUM, 10_000));
-    assertTrue(far.pass());
-    assertTrue(far.measured().contains("0.50 x (-50.0%; within +-15%: no)"), far.measured());
+  void aDifferenceOfOneUserAmongManyIsInconclusive() {
+    // One user of ten much better with a, the others the same: the users' resampling makes the interval reach 0.
+    boolean[][] a = pattern(10, 600, 10, false);
+    boolean[][] b = pattern(10, 600, 10, false);
+    a[3] = pattern(1, 600, 10, true)[0];
+    Interval d = Claims.pairedBootstrap(a, b, 2000, 5);
+    assertEquals(0.01, d.estimate(), 1e-12);
+    assertEquals(0.0, d.low(), 1e-12);
+    assertTrue(d.high() > 0.01, "high " + d.high());
+    assertEquals("INCONCLUSIVE", Claims.accuracyOverMomentum(a, b, 5).verdict());
   }
 
   @Test
-  void claim3NeedsAStrictlyHigherAccuracyAndCountsTheImagesOnlyOneGotRight() {
-    boolean[] a = {true, true, false, true};
-    boolean[] b = {true, false, true, false};
-    Verdict better = Claims.accuracyOverMomentum(run(Method.LRG, 1, a), run(Method.MOMENTUM, 1, b));
-    assertTrue(better.pass());
-    assertTrue(better.measured().contains("LRG-Adam 75.0% vs Momentum 50.0% on 4 user test images (+25.0 points,"
-        + " relative error -50.0%); only LRG-Adam right on 2 images, only Momentum on 1"), better.measured());
-    boolean[] same = {false, true, true, true};
-    assertFalse(Claims.accuracyOverMomentum(run(Method.LRG, 1, a), run(Method.MOMENTUM, 1, same)).pass(),
-        "a tie does not beat momentum");
-    assertFalse(Claims.accuracyOverMomentum(run(Method.LRG, 1, b), run(Method.MOMENTUM, 1, a)).pass());
+  void theIntervalOfAnImageLevelDifferenceShrinksWithMoreImages() {
+    // Every user: a right on the even images, b on a random-looking half: image noise only.
+    Interval few = Claims.pairedBootstrap(alternating(5, 60), alternating(5, 60, 7), 2000, 3);
+    Interval many = Claims.pairedBootstrap(alternating(5, 6000), alternating(5, 6000, 7), 2000, 3);
+    assertTrue(many.high() - many.low() < (few.high() - few.low()) / 3, few + " vs " + many);
+    assertTrue(few.low() <= few.estimate() && few.estimate() <= few.high(), few.toString());
+  }
+
+  private static boolean[][] alternating(int users, int images) {
+    boolean[][] c = new boolean[users][images];
+    for (int u = 0; u < users; u++) {
+      for (int i = 0; i < images; i++) {
+        c[u][i] = i % 2 == 0;
+      }
+    }
+    return c;
+  }
+
+  private static boolean[][] alternating(int users, int images, int salt) {
+    boolean[][] c = new boolean[users][images];
+    for (int u = 0; u < users; u++) {
+      for (int i = 0; i < images; i++) {
+        c[u][i] = ((i * 2654435761L + salt * u) >>> 7 & 1) == 0;
+      }
+    }
+    return c;
   }
 
   @Test
-  void checkReadsLrgAdamAndMomentumOfAModel() {
-    List<Run> runs = List.of(run(Method.SGD, 100, true), run(Method.MOMENTUM, 300, false), run(Method.ADAM, 400, true),
-        run(Method.LRG, 200, true), run(Method.GALORE, 250, true), run(Method.LORA, 220, true));
-    List<Verdict> verdicts = Claims.check(new ModelResult(null, runs));
-    assertEquals(3, verdicts.size());
-    assertTrue(verdicts.get(0).pass(), verdicts.get(0).measured()); // 50% less than Adam
-    assertTrue(verdicts.get(1).pass(), verdicts.get(1).measured()); // 0.67 x Momentum
-    assertTrue(verdicts.get(2).pass(), verdicts.get(2).measured()); // 100% vs 0%
+  void mismatchedUsersOrImagesAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Claims.pairedBootstrap(new boolean[2][5], new boolean[3][5], 10, 1));
+    assertTrue(e.getMessage().contains("a has 2, b has 3"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Claims.pairedBootstrap(new boolean[][] {new boolean[4]}, new boolean[][] {new boolean[5]}, 10, 1));
+    assertTrue(e.getMessage().contains("user 0: a has 4 images, b has 5"), e.getMessage());
   }
 }

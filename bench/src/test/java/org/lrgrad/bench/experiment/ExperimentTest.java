@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The experiment end to end in a tiny configuration (small models, few steps): the terminal table, the verdicts, the
- * JSON report and the PNG chart, and what they must say whatever the numbers are.
+ * The study end to end in a tiny configuration (small models, few steps, three users): the terminal tables, the
+ * verdicts, the JSON report and the PNG chart, and what they must say whatever the numbers are; and the refusals of
+ * bad options and output paths before anything runs.
  */
 class ExperimentTest {
-  private static final int STEPS = 6;
-  private static final String[] LABELS = {"SGD", "Momentum", "Adam", "LRG-Adam", "GaLore-Adam", "LoRA-Adam"};
+  private static final int USERS = 3;
+  private static final String[] MAIN = {"SGD", "Momentum", "Adam", "Head-Adam", "LRG-Adam", "GaLore-Adam",
+      "LoRA-Adam"};
 
   @TempDir
   static Path dir;
@@ -52,11 +54,18 @@ class ExperimentTest {
     return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** The tiny configuration, then {@code extra}. */
+  static String[] tiny(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--mlp-hidden", "24", "--lstm-hidden", "8", "--pretrain-steps",
+        "20", "--steps", "6", "--batch", "16", "--compressed-rank", "2", "--update-interval", "3", "--users",
+        String.valueOf(USERS), "--dev-users", "1", "--progress", "none"));
+    args.addAll(List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
   @BeforeAll
   static void runTiny() throws IOException {
-    Outcome outcome = run("--model", "both", "--mlp-hidden", "24", "--lstm-hidden", "8", "--pretrain-steps", "20",
-        "--steps", String.valueOf(STEPS), "--batch", "16", "--rank", "4", "--update-interval", "3", "--progress",
-        "none", "--json", dir.resolve("report.json").toString(), "--chart", dir.resolve("chart.png").toString());
+    Outcome outcome = run(tiny("--model", "both", "--json", dir.resolve("report.json").toString()));
     status = outcome.status();
     output = outcome.out();
     errors = outcome.err();
@@ -66,14 +75,15 @@ class ExperimentTest {
   }
 
   @Test
-  void theRunSucceedsAndPrintsOneRowPerMethodAndModelInBothTables() {
+  void theRunSucceedsAndPrintsOneRowPerArmAndModelInEachTable() {
     assertEquals(0, status, errors + output);
-    for (String label : LABELS) {
-      // The results table (before -> after) and the memory table (six numbers and the peak), once per model.
+    for (String label : MAIN) {
       Pattern results = Pattern.compile("(?m)^  " + Pattern.quote(label) + " +[0-9.]+ +[0-9.]+ MiB +[-+][0-9.]+% +"
-          + "[0-9.]+% -> [0-9.]+% +[0-9.]+% +[0-9.]+ +[0-9.]+$");
+          + "[0-9.]+% -> [0-9.]+% +[-+][0-9.]+ \\([0-9.]+\\) +[-+][0-9.]+\\.\\.[-+][0-9.]+ +[0-9.]+% +[0-9.]+$");
+      Pattern perUser = Pattern.compile("(?m)^  " + Pattern.quote(label) + "( +[0-9]+\\.[0-9]){" + USERS + "}$");
       Pattern memory = Pattern.compile("(?m)^  " + Pattern.quote(label) + "( +[0-9]+\\.[0-9]{2}){7}$");
       assertEquals(2, count(results, output), label + " results rows in:\n" + output);
+      assertEquals(2, count(perUser, output), label + " per-user rows in:\n" + output);
       assertEquals(2, count(memory, output), label + " memory rows in:\n" + output);
     }
     assertTrue(output.contains("MLP 784-24-24-10"), output);
@@ -81,8 +91,15 @@ class ExperimentTest {
   }
 
   @Test
-  void everyModelGetsThreeVerdictsThatTheJsonRepeats() {
-    Matcher m = Pattern.compile("(?m)^  claim ([123]) (PASS|FAIL)  ").matcher(output);
+  void theOutputSpeaksOfThePaperNeverOfTheSeedAsAPaper() {
+    assertTrue(output.contains("the paper"), output);
+    assertFalse(output.contains("the seed's"), output);
+    assertFalse(output.contains("the seed:"), output);
+  }
+
+  @Test
+  void everyModelGetsThreeVerdictsWithTheirRulesThatTheJsonRepeats() {
+    Matcher m = Pattern.compile("(?m)^  claim ([123]) (PASS|FAIL|INCONCLUSIVE)  .*\\[rule: .+\\]$").matcher(output);
     List<String> printed = new ArrayList<>();
     while (m.find()) {
       printed.add(m.group(1) + m.group(2));
@@ -93,87 +110,92 @@ class ExperimentTest {
       for (JsonElement claim : model.getAsJsonObject().getAsJsonArray("claims")) {
         JsonObject c = claim.getAsJsonObject();
         written.add(c.get("number").getAsInt() + c.get("verdict").getAsString());
+        assertFalse(c.get("rule").getAsString().isEmpty());
+        if (c.get("number").getAsInt() == 3) {
+          JsonArray interval = c.getAsJsonArray("interval");
+          assertTrue(interval.get(0).getAsDouble() <= interval.get(1).getAsDouble(), interval.toString());
+        }
       }
     }
     assertEquals(printed, written);
   }
 
   @Test
-  void theJsonHoldsTheSettingsAndEveryRunWithItsMemoryAccuracyAndLosses() {
-    assertEquals(STEPS, json.getAsJsonObject("settings").get("steps").getAsInt());
-    assertEquals(4, json.getAsJsonObject("settings").get("rank").getAsInt());
-    assertFalse(json.get("kernels").getAsString().isEmpty());
-    assertTrue(json.getAsJsonObject("machine").get("cores").getAsInt() >= 1);
+  void theJsonHoldsTheUsersAndEveryArmsPerUserAccuracies() {
+    assertEquals(USERS, json.get("users").getAsInt());
+    assertEquals(1, json.get("devUsers").getAsInt());
     JsonArray models = json.getAsJsonArray("models");
     assertEquals("mlp", models.get(0).getAsJsonObject().get("model").getAsString());
     assertEquals("lstm", models.get(1).getAsJsonObject().get("model").getAsString());
     for (JsonElement model : models) {
-      JsonArray runs = model.getAsJsonObject().getAsJsonArray("runs");
-      assertEquals(LABELS.length, runs.size());
-      for (int i = 0; i < LABELS.length; i++) {
-        JsonObject run = runs.get(i).getAsJsonObject();
-        assertEquals(LABELS[i], run.get("method").getAsString());
-        JsonObject memory = run.getAsJsonObject("memory");
-        long sum = 0;
-        for (String tag : memory.getAsJsonObject("bytesByTag").keySet()) {
-          sum += memory.getAsJsonObject("bytesByTag").get(tag).getAsLong();
+      JsonObject m = model.getAsJsonObject();
+      assertEquals(USERS, m.getAsJsonArray("users").size());
+      List<String> labels = new ArrayList<>();
+      for (JsonElement a : m.getAsJsonArray("arms")) {
+        JsonObject arm = a.getAsJsonObject();
+        labels.add(arm.get("arm").getAsString());
+        JsonArray after = arm.getAsJsonArray("userTestAccuracyAfter");
+        assertEquals(USERS, after.size());
+        double sum = 0;
+        for (JsonElement x : after) {
+          assertTrue(x.getAsDouble() >= 0 && x.getAsDouble() <= 1, x.toString());
+          sum += x.getAsDouble();
         }
-        assertEquals(memory.get("peakBytes").getAsLong(), sum, LABELS[i] + ": nothing is released, so peak = sum");
-        assertEquals(STEPS, run.getAsJsonArray("losses").size());
-        assertEquals(STEPS, run.get("steps").getAsInt());
-        assertEquals(0, run.get("skippedSteps").getAsInt());
-        double accuracy = run.get("userTestAccuracyAfter").getAsDouble();
-        assertTrue(accuracy >= 0 && accuracy <= 1, LABELS[i] + " accuracy " + accuracy);
-        assertTrue(run.get("stepsPerSecond").getAsDouble() > 0);
+        assertEquals(sum / USERS, arm.get("meanUserTestAccuracyAfter").getAsDouble(), 1e-12);
+        JsonObject memory = arm.getAsJsonObject("memory");
+        long tags = 0;
+        for (String tag : memory.getAsJsonObject("bytesByTag").keySet()) {
+          tags += memory.getAsJsonObject("bytesByTag").get(tag).getAsLong();
+        }
+        assertEquals(memory.get("peakBytes").getAsLong(), tags, "nothing is released, so peak = sum");
       }
+      assertEquals(List.of(MAIN), labels.subList(0, MAIN.length));
+      // The development users chose every main arm's rate from the same number of candidates.
+      for (JsonElement t : m.getAsJsonArray("learningRateTuning")) {
+        assertEquals(Method.GRID_SIZE, t.getAsJsonObject().getAsJsonArray("grid").size());
+      }
+      assertEquals(MAIN.length, m.getAsJsonArray("learningRateTuning").size());
     }
   }
 
-  /**
-   * Every method starts from the same pretrained weights and sees the same first batch, and none changes what the
-   * model computes before its first update (LoRA's B starts at 0): so the first losses and the scores before
-   * personalization are the same for all six.
-   */
+  /** Development users and evaluated users are different draws: no seed is shared. */
   @Test
-  void everyMethodStartsFromTheSameModel() {
-    for (JsonElement model : json.getAsJsonArray("models")) {
-      JsonArray runs = model.getAsJsonObject().getAsJsonArray("runs");
-      JsonObject first = runs.get(0).getAsJsonObject();
-      for (JsonElement r : runs) {
-        JsonObject run = r.getAsJsonObject();
-        assertEquals(first.getAsJsonArray("losses").get(0).getAsFloat(),
-            run.getAsJsonArray("losses").get(0).getAsFloat(), run.get("method").getAsString());
-        assertEquals(first.get("userTestAccuracyBefore").getAsDouble(),
-            run.get("userTestAccuracyBefore").getAsDouble(), run.get("method").getAsString());
-      }
-      assertEquals(model.getAsJsonObject().getAsJsonObject("pretraining").get("userTestAccuracy").getAsDouble(),
-          first.get("userTestAccuracyBefore").getAsDouble());
+  void developmentUsersAreNeverEvaluated() {
+    Settings s = new Settings(List.of(ModelKind.MLP), 8, 8, 0, 1, 8, 7, 50, 20, 1,
+        org.lrgrad.bench.data.UserShift.Strength.MILD, 2, 3, false, true, false, false, java.util.Map.of());
+    java.util.Set<Long> evaluated = new java.util.HashSet<>();
+    for (int u = 0; u < s.users(); u++) {
+      evaluated.add(s.userSeed(u, false));
+    }
+    assertEquals(s.users(), evaluated.size());
+    for (int d = 0; d < s.devUsers(); d++) {
+      assertFalse(evaluated.contains(s.userSeed(d, true)), "dev user " + d);
     }
   }
 
   /**
-   * The optimizer state the ledger reports follows docs/method.md §2 for the element-wise methods: none for SGD, one
-   * buffer per weight for Momentum, two for Adam; and the weights are the same for the three.
+   * The optimizer state the ledger reports: none for SGD, one buffer per weight for Momentum, two for Adam; and the
+   * weights are the same for the three.
    */
   @Test
   void theDenseMethodsStateSizesFollowTheMethodTable() {
     for (JsonElement model : json.getAsJsonArray("models")) {
-      JsonArray runs = model.getAsJsonObject().getAsJsonArray("runs");
+      JsonArray arms = model.getAsJsonObject().getAsJsonArray("arms");
       long parameterBytes = 4L * model.getAsJsonObject().get("parameters").getAsLong();
       long[] expectedState = {0, parameterBytes, 2 * parameterBytes};
       for (int i = 0; i < expectedState.length; i++) {
-        JsonObject byTag = runs.get(i).getAsJsonObject().getAsJsonObject("memory").getAsJsonObject("bytesByTag");
-        assertEquals(parameterBytes, byTag.get("WEIGHTS").getAsLong(), LABELS[i]);
-        assertEquals(parameterBytes, byTag.get("GRADIENTS").getAsLong(), LABELS[i]);
-        assertEquals(expectedState[i], byTag.get("OPTIMIZER_STATE").getAsLong(), LABELS[i]);
+        JsonObject byTag = arms.get(i).getAsJsonObject().getAsJsonObject("memory").getAsJsonObject("bytesByTag");
+        assertEquals(parameterBytes, byTag.get("WEIGHTS").getAsLong(), MAIN[i]);
+        assertEquals(parameterBytes, byTag.get("GRADIENTS").getAsLong(), MAIN[i]);
+        assertEquals(expectedState[i], byTag.get("OPTIMIZER_STATE").getAsLong(), MAIN[i]);
       }
     }
   }
 
   @Test
-  void theChartIsAPngWithOneRowOfTwoPanelsPerModel() throws IOException {
-    BufferedImage image = ImageIO.read(dir.resolve("chart.png").toFile());
-    assertNotNull(image, "chart.png is not an image ImageIO can read");
+  void theJsonAloneAlsoWritesTheChartBesideIt() throws IOException {
+    BufferedImage image = ImageIO.read(dir.resolve("report.png").toFile());
+    assertNotNull(image, "report.png is not an image ImageIO can read");
     assertEquals(2 * Chart.PANEL_WIDTH, image.getWidth());
     assertEquals(2 * Chart.PANEL_HEIGHT, image.getHeight());
     int background = image.getRGB(0, 0);
@@ -187,53 +209,75 @@ class ExperimentTest {
   }
 
   @Test
-  void theSweepScoresEveryRateOfEveryMethodAndNamesTheBest() {
-    Outcome sweep = run("--sweep", "--model", "mlp", "--mlp-hidden", "16", "--pretrain-steps", "5", "--steps", "3",
-        "--batch", "8", "--rank", "2", "--progress", "none");
-    assertEquals(0, sweep.status(), sweep.err() + sweep.out());
-    for (Method method : Method.values()) {
-      Pattern line = Pattern.compile("(?m)^  " + Pattern.quote(method.label) + " *(  lr [0-9.]+ +[0-9.]+% / [0-9.]+)"
-          + "{" + method.sweepGrid().length + "}  -> [0-9.]+$");
-      assertEquals(1, count(line, sweep.out()), method.label + " in:\n" + sweep.out());
-    }
-    assertTrue(sweep.out().contains("trained on 200 of the user's training images, scored on the other 50"),
-        sweep.out());
-    assertTrue(sweep.out().contains("chosen for MLP: --lr sgd="), sweep.out());
-  }
-
-  /**
-   * A learning rate that blows the weights up makes the losses non-finite: the trainer skips those steps, the table
-   * says so, and the JSON stays valid (a non-finite loss is written as null).
-   */
-  @Test
-  void skippedStepsAreReportedAndNonFiniteLossesWrittenAsNull() throws IOException {
-    Path report = dir.resolve("diverged.json");
-    Outcome o = run("--model", "mlp", "--mlp-hidden", "16", "--pretrain-steps", "5", "--steps", "4", "--batch", "8",
-        "--rank", "2", "--lr", "sgd=1e30", "--progress", "none", "--json", report.toString());
-    assertEquals(0, o.status(), o.err() + o.out());
-    JsonObject sgd;
-    try (Reader r = Files.newBufferedReader(report, StandardCharsets.UTF_8)) {
-      sgd = JsonParser.parseReader(r).getAsJsonObject().getAsJsonArray("models").get(0).getAsJsonObject()
-          .getAsJsonArray("runs").get(0).getAsJsonObject();
-    }
-    long skipped = sgd.get("skippedSteps").getAsLong();
-    assertTrue(skipped > 0, "SGD at lr 1e30 skipped no step");
-    assertTrue(o.out().contains("SGD skipped " + skipped + " of its 4 steps"), o.out());
-    assertTrue(sgd.getAsJsonArray("losses").asList().stream().anyMatch(JsonElement::isJsonNull), sgd.toString());
-  }
-
-  @Test
-  void badOptionsAreRefusedWithTheReasonAndExitStatus2() {
-    assertRefused(2, "--model", "cnn");
-    assertRefused(2, "--steps=0 must be >= 1", "--steps", "0");
-    assertRefused(2, "--pretrain-steps=-1 must be >= 0", "--pretrain-steps", "-1");
-    assertRefused(2, "unknown method 'bogus'", "--lr", "bogus=0.1");
-    assertRefused(2, "must be a finite rate > 0", "--lr", "adam=-1");
-    assertRefused(2, "unknown kernels 'nope'", "--kernels", "nope");
-    assertRefused(2, "--sweep prints its table only", "--sweep", "--json", "sweep.json");
+  void badOptionsAreRefusedInOneLineWithTheReasonAndExitStatus2() {
+    assertRefused("Invalid value for option '--model'", "--model", "cnn");
+    assertRefused("--steps=0 must be in [1, 10000]", "--steps", "0");
+    assertRefused("--pretrain-steps=-1 must be in [0, 100000]", "--pretrain-steps", "-1");
+    assertRefused("--batch=100000 must be in [1, 250]", "--batch", "100000");
+    assertRefused("--batch=2147483647 must be in [1, 250]", "--batch", "2147483647");
+    assertRefused("--compressed-rank=5000 must be in [1, 4096]", "--compressed-rank", "5000");
+    assertRefused("--users=1 must be in [2, 200]", "--users", "1");
+    assertRefused("--threads=1000", "--threads", "1000");
+    assertRefused("unknown method 'bogus'", "--lr", "bogus=0.1");
+    assertRefused("must be a rate in (0, 10.0]", "--lr", "adam=-1");
+    assertRefused("must be a rate in (0, 10.0]", "--lr", "adam=1e30");
+    assertRefused("unknown kernels 'nope'", "--kernels", "nope");
     Path nowhere = dir.resolve("missing-folder").resolve("report.json");
-    assertRefused(2, "cannot write " + nowhere + ": the folder " + nowhere.getParent() + " does not exist", "--json",
+    assertRefused("--json " + nowhere + ": the folder " + nowhere.getParent() + " does not exist", "--json",
         nowhere.toString());
+  }
+
+  @Test
+  void aFolderAtTheChartOrJsonPathIsRefusedBeforeTheRunAndLeftAlone() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("empty-folder"));
+    assertRefused("--chart " + folder + ": expected a regular file or a new name, found a folder", "--chart",
+        folder.toString());
+    assertRefused("--json " + folder + ": expected a regular file or a new name, found a folder", "--json",
+        folder.toString());
+    assertTrue(Files.isDirectory(folder), "the folder is still there");
+  }
+
+  @Test
+  void aFifoAtTheChartPathIsRefusedAndLeftAlone() throws IOException, InterruptedException {
+    Path fifo = dir.resolve("fifo.png");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertEquals(0, mkfifo.waitFor(), "mkfifo");
+    assertRefused("found something else", "--chart", fifo.toString());
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the FIFO is still there");
+  }
+
+  @Test
+  void anUnwritableFolderIsRefusedBeforeTheRun() throws IOException {
+    Path locked = Files.createDirectories(dir.resolve("locked"));
+    locked.toFile().setWritable(false, false);
+    try {
+      if (Files.isWritable(locked)) {
+        // Root writes anywhere: then a file the run cannot replace is the case left to check.
+        Path blocker = Files.createDirectories(dir.resolve("json-is-a-folder"));
+        assertRefused("found a folder", "--json", blocker.toString());
+      } else {
+        assertRefused("cannot create a file in " + locked, "--json", locked.resolve("r.json").toString());
+      }
+    } finally {
+      locked.toFile().setWritable(true, false);
+    }
+  }
+
+  @Test
+  void anExistingReportIsReplacedAndNoTemporaryFileIsLeft() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("replace"));
+    Path report = folder.resolve("r.json");
+    Files.writeString(report, "old");
+    Outcome o = run(tiny("--model", "mlp", "--json", report.toString()));
+    assertEquals(0, o.status(), o.err());
+    assertTrue(Files.readString(report).startsWith("{"), "replaced");
+    // Written through a private temporary file, but readable by others like any new file.
+    assertTrue(Files.getPosixFilePermissions(report).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+        Files.getPosixFilePermissions(report).toString());
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      assertEquals(java.util.Set.of("r.json", "r.png"), files.map(p -> p.getFileName().toString())
+          .collect(java.util.stream.Collectors.toSet()));
+    }
   }
 
   @Test
@@ -246,10 +290,13 @@ class ExperimentTest {
     assertFalse(Files.exists(report));
   }
 
-  private static void assertRefused(int expectedStatus, String message, String... args) {
+  /** Refused with status 2, before anything ran: one line naming the problem and pointing at --help. */
+  private static void assertRefused(String message, String... args) {
     Outcome o = run(args);
-    assertEquals(expectedStatus, o.status(), String.join(" ", args) + ": " + o.err());
+    assertEquals(2, o.status(), String.join(" ", args) + ": " + o.err());
     assertTrue(o.err().contains(message), String.join(" ", args) + ": " + o.err());
+    assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+    assertTrue(o.err().strip().endsWith("(see --help)"), o.err());
     assertTrue(o.out().isEmpty(), "nothing is run: " + o.out());
   }
 
