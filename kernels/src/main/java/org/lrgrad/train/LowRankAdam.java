@@ -100,7 +100,8 @@ public final class LowRankAdam extends LowRankFamily<LowRankAdam> {
 
   /**
    * Projects every matrix on its smaller side, GaLore's rule ({@link ProjectionSide#galoreDefault}), instead of a
-   * fixed side: the projector is then min(m, n)·r floats, never the size of the matrix.
+   * fixed side: the projector is then min(m, n)·r floats, never the size of the matrix. The default of both methods;
+   * this undoes an earlier {@link #side}.
    */
   public LowRankAdam sideBySize() {
     checkMutable();
