@@ -301,7 +301,9 @@ public final class Experiment implements Callable<Integer> {
         arguments, k.name(), Machine.current(), loadAtStart, dataset.origin());
     Report.header(out, context, settings);
     // The progress total counts the main arms; the extended run's extra arms add to it as they come.
-    long totalSteps = Study.totalSteps(settings, settings.extended() ? 30 : 9, 7);
+    List<Arm> mainArms = Arm.list(settings, new Arm.Ranks(1, 1, 1), false, 1);
+    long totalSteps = Study.totalSteps(settings, mainArms.size(),
+        (int) mainArms.stream().filter(Arm::tuned).count());
     List<ModelResult> results = new ArrayList<>();
     try (Progress bar = Progress.create(progress, totalSteps, err); Study study = new Study(settings, k, bar)) {
       for (ModelKind m : settings.models()) {

@@ -57,10 +57,11 @@ final class Report {
         + " %s apart, lowest mean test loss over the development users%n", s.batch(), s.pretrainSteps(),
         rate(Settings.PRETRAIN_LEARNING_RATE), s.steps(), Method.GRID_SIZE, rate(Method.GRID_FACTOR));
     out.printf(Locale.ROOT, "low rank  LRG and GaLore renew their projectors every %d steps, scale %s; LRG"
-        + " projects %s and %s its moments at a refresh; GaLore's projector by %s; LoRA scale %s%n",
+        + " projects %s and %s at a refresh; GaLore's projector by %s; LoRA scale %s%n",
         s.updateInterval(), rate(Settings.LOW_RANK_SCALE), s.lrgSideBySize() == null ? "on the library's default"
         + " side" : s.lrgSideBySize() ? "each matrix's smaller side" : "the left side", s.lrgResetMoments() == null
-        ? "treats as the library's default does" : s.lrgResetMoments() ? "resets" : "keeps", s.exactSvd() ? "an exact SVD"
+        ? "treats its moments as the library's default does" : s.lrgResetMoments() ? "resets its moments"
+        : "keeps its moments", s.exactSvd() ? "an exact SVD"
         : String.format(Locale.ROOT, "a randomized SVD (%d extra probes, %d power iterations)",
         Settings.SVD_OVERSAMPLE, Settings.SVD_POWER_ITERATIONS), rate(Settings.LORA_SCALE));
     out.println("          Flora, APOLLO and APOLLO-Mini with the library's defaults but the learning rate (tuned"
