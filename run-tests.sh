@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds every module and runs every test (mvn verify), fuzzes each fuzz target for a few seconds, checks the README's
-# Java example against the built jars, then repeats each module's Surefire summary at the end.
+# Builds every module and runs every test (mvn install: verify, then install), fuzzes each fuzz target for a few
+# seconds, checks the README's Java example against the installed jars, then repeats each module's Surefire summary.
 # Exits with Maven's status, or the README example's when Maven succeeded.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,14 +26,20 @@ status=0
 # A plain mvn builds only what needs JDK 25, Maven and the host's gcc (pom.xml lists the profiles): the tests turn on
 # every other toolchain and emulator by name.
 profiles=android,aarch64-library,aarch64-tests,sanitizer-tests,fuzz
-mvn -B -ntp --fail-at-end verify -P"$profiles" -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
+# install (verify, then the jars into the local Maven repository), so the README example below runs against the
+# installed artifacts, as a user's build would.
+mvn -B -ntp --fail-at-end install -P"$profiles" -Dlrgrad.arm64.java="$LRGRAD_ARM64_JAVA" \
   -Dlrgrad.sanitizer.runtime="$LRGRAD_SANITIZER_RUNTIME" "$@" 2>&1 | tee "$log" || status=$?
-# The README's "Use it from Java" example, compiled and run on the module path against the jars verify just built.
+# The README's "Use it from Java" example, compiled and run on the module path against the jars just installed.
 readme_status=0
 readme_line="README example: did not run (the build failed)"
 if [ "$status" -eq 0 ]; then
   echo
-  scripts/check-readme-example.sh README.md 2>&1 | tee -a "$log" || readme_status=$?
+  # Where install put the jars: Maven's own answer (a settings.xml may move the local repository).
+  maven_repo="$(mvn -B -ntp -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null \
+    | sed "s/\x1b\[[0-9;]*m//g" || true)"
+  scripts/check-readme-example.sh --repo "${maven_repo:-$HOME/.m2/repository}" README.md 2>&1 | tee -a "$log" \
+    || readme_status=$?
   readme_line="$(tail -n 1 "$log")"
 fi
 

@@ -2,7 +2,7 @@ package org.lrgrad.jni;
 
 import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.reference.ReferenceKernels;
+import org.lrgrad.kernels.ReferenceKernels;
 
 /**
  * The contract on lrgrad's native library ({@code liblrgrad.so}, through JNI): every operation the library has runs

@@ -19,7 +19,7 @@ import java.lang.invoke.MethodHandle;
 import org.lrgrad.jni.NativeLibrary;
 import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.reference.ReferenceKernels;
+import org.lrgrad.kernels.ReferenceKernels;
 
 /**
  * The contract on lrgrad's native library through the Foreign Function &amp; Memory API: the same exported

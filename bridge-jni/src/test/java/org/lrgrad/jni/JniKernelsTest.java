@@ -13,7 +13,7 @@ import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.KernelProvider;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
-import org.lrgrad.kernels.reference.ReferenceKernels;
+import org.lrgrad.kernels.ReferenceKernels;
 import org.lrgrad.kernels.testing.Matrix;
 
 /**

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.logging.Logger;
-import org.lrgrad.kernels.reference.ReferenceKernels;
 
 /**
  * Picks the implementation of the contract: the available one with the highest priority, unless

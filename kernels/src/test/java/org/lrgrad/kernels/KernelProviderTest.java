@@ -16,7 +16,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.lrgrad.kernels.KernelProvider.Candidate;
-import org.lrgrad.kernels.reference.ReferenceKernels;
 import org.lrgrad.kernels.testing.BadInput;
 
 /** The provider: the known candidates and their order, lookup by name, forcing, and the one-line fallback log. */

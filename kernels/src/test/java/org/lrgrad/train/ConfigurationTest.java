@@ -52,6 +52,9 @@ class ConfigurationTest {
     list.add(() -> LowRankAdam.lrg(0.01f, 2).updateInterval(5));
     list.add(() -> LowRankAdam.lrg(0.01f, 2).scale(0.5f));
     list.add(() -> LowRankAdam.lrg(0.01f, 2).side(ProjectionSide.RIGHT));
+    list.add(() -> LowRankAdam.lrg(0.01f, 2).side(ProjectionSide.LEFT));
+    list.add(() -> LowRankAdam.lrg(0.01f, 2).resetMomentsOnRefresh(false));
+    list.add(() -> LowRankAdam.lrg(0.01f, 2).side(ProjectionSide.LEFT).resetMomentsOnRefresh(false));
     list.add(() -> LowRankAdam.lrg(0.01f, 2).betas(0.8f, 0.999f));
     list.add(() -> LowRankAdam.lrg(0.01f, 2).eps(1e-7f));
     list.add(() -> LowRankAdam.lrg(0.01f, 2).weightDecay(0.1f));

@@ -44,7 +44,7 @@ class FactoredAccumulationTest {
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (Candidate c : Implementations.all().toArray(Candidate[]::new)) {
-      for (String method : new String[] {"LRG", "LRG-right", "GaLore", "GaLore-right"}) {
+      for (String method : new String[] {"LRG", "LRG-left", "GaLore", "GaLore-right"}) {
         for (String model : new String[] {"MLP", "LSTM"}) {
           cases.add(Arguments.of(c, method, model));
         }
@@ -55,8 +55,11 @@ class FactoredAccumulationTest {
 
   private static LowRankAdam optimizer(String method, Accumulation accumulation) {
     LowRankAdam o = method.startsWith("LRG") ? LowRankAdam.lrg(0.01f, 4) : LowRankAdam.galore(0.01f, 4);
+    // LRG and GaLore both default to each matrix's smaller side; the other variant fixes one side for all.
     if (method.endsWith("right")) {
       o.side(ProjectionSide.RIGHT);
+    } else if (method.endsWith("left")) {
+      o.side(ProjectionSide.LEFT);
     }
     // T = 5 puts two refreshes (merges) inside the run; weight decay moves c.
     return o.updateInterval(5).scale(1f).weightDecay(0.05f).accumulation(accumulation);
@@ -183,8 +186,9 @@ class FactoredAccumulationTest {
     Kernels k = Implementations.reference();
     Trainer eager = trainer(k, "LRG", "MLP", Accumulation.EAGER);
     Trainer factored = trainer(k, "LRG", "MLP", Accumulation.FACTORED);
-    // Left side: A is r×n per matrix (rank 4, capped at min(m, n)); c one float each; dY·P rows×r of workspace.
-    long factorFloats = 4L * IN + 4L * HIDDEN + 4L * HIDDEN + 3;
+    // LRG's smaller side: the factor has the larger dimension times rank 4 (B m×r for HIDDEN×IN and HIDDEN×HIDDEN,
+    // projected on the right; A r×n for CLASSES×HIDDEN, on the left); c one float each; rows×r of workspace.
+    long factorFloats = 4L * HIDDEN + 4L * HIDDEN + 4L * HIDDEN + 3;
     assertEquals(eager.ledger().liveBytes(MemoryTag.WEIGHTS) + 4 * factorFloats,
         factored.ledger().liveBytes(MemoryTag.WEIGHTS));
     long rankRowFloats = 3L * BATCH * 4;

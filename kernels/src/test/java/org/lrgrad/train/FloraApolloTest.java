@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lrgrad.kernels.Kernels;
-import org.lrgrad.kernels.reference.ReferenceKernels;
+import org.lrgrad.kernels.ReferenceKernels;
 import org.lrgrad.train.memory.MemoryLedger;
 import org.lrgrad.train.memory.MemoryTag;
 

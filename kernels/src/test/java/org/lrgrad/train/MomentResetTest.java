@@ -32,9 +32,24 @@ class MomentResetTest {
     return cases;
   }
 
-  private static LowRankAdam optimizer(String method, boolean reset) {
+  /** The method with its own defaults, refreshing every INTERVAL steps. */
+  private static LowRankAdam optimizer(String method) {
     LowRankAdam o = method.equals("LRG") ? LowRankAdam.lrg(0.02f, 3) : LowRankAdam.galore(0.02f, 3);
-    return o.updateInterval(INTERVAL).resetMomentsOnRefresh(reset);
+    return o.updateInterval(INTERVAL);
+  }
+
+  private static LowRankAdam optimizer(String method, boolean reset) {
+    return optimizer(method).resetMomentsOnRefresh(reset);
+  }
+
+  /** A trainer of the MLP with {@code o}, one step past its first refresh (at completed-step count INTERVAL). */
+  private static Trainer trainedPastTheRefresh(Kernels k, LowRankAdam o) {
+    Trainer t = TrainTesting.trainer(k, TrainTesting.mlp(), o, 16, 17);
+    for (int completed = 0; completed <= INTERVAL; completed++) {
+      TrainTesting.step(t, (completed * 16) % TrainTesting.PROBLEM.count, 16);
+    }
+    assertEquals(INTERVAL + 1, t.completedSteps());
+    return t;
   }
 
   /** Whether every element satisfies the one-step identity, to a relative 1e-4. */
@@ -59,12 +74,8 @@ class MomentResetTest {
     Kernels k = Implementations.require(candidate);
     for (boolean reset : new boolean[] {true, false}) {
       LowRankAdam o = optimizer(method, reset);
-      Trainer t = TrainTesting.trainer(k, TrainTesting.mlp(), o, 16, 17);
-      for (int completed = 0; completed <= INTERVAL; completed++) {
-        TrainTesting.step(t, (completed * 16) % TrainTesting.PROBLEM.count, 16);
-      }
       // The refresh was at completed-step count 3, and the step after it is the only one in the moments.
-      assertEquals(INTERVAL + 1, t.completedSteps());
+      Trainer t = trainedPastTheRefresh(k, o);
       if (reset) {
         assertTrue(momentsOfOneStep(t, o), method + " with reset: moments of the refresh step only");
       } else {
@@ -78,5 +89,17 @@ class MomentResetTest {
   void theSettingIsPartOfTheConfiguration(Candidate candidate, String method) {
     assertNotEquals(optimizer(method, true).toString(), optimizer(method, false).toString());
     assertTrue(optimizer(method, true).toString().contains("resetMomentsOnRefresh=true"));
+    assertTrue(optimizer(method, false).toString().contains("resetMomentsOnRefresh=false"));
+  }
+
+  /** LRG's default resets (a new random basis shares nothing with the old one); GaLore's keeps, as GaLore does. */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void lrgResetsByDefaultAndGaloreKeeps(Candidate candidate, String method) {
+    boolean resetsByDefault = method.equals("LRG");
+    LowRankAdam o = optimizer(method);
+    Trainer t = trainedPastTheRefresh(Implementations.require(candidate), o);
+    assertEquals(resetsByDefault, momentsOfOneStep(t, o), method + " with its default");
+    assertTrue(o.toString().contains("resetMomentsOnRefresh=" + resetsByDefault), o.toString());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.lrgrad.kernels.Kernels;
+import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.train.memory.MemoryPlan;
 import org.lrgrad.train.memory.MemoryTag;
@@ -61,9 +62,16 @@ class OptimizerStateSizeTest {
 
   @Test
   void lrgState() {
-    // m·r + 2·r·n: P is m×r (side LEFT) and Adam runs on R = PᵀG (r×n).
-    assertState(plan(LowRankAdam.lrg(1e-3f, R), M, N, false), 2L * R * N, (long) M * R, (long) R * N);
-    assertState(plan(LowRankAdam.lrg(1e-3f, R), N, M, false), 2L * R * M, (long) N * R, (long) R * M);
+    // By default on the smaller side: min(m,n)·r projector floats and 2·max(m,n)·r moment floats, either way round.
+    long small = Math.min(M, N);
+    long large = Math.max(M, N);
+    assertState(plan(LowRankAdam.lrg(1e-3f, R), M, N, false), 2 * large * R, small * R, large * R);
+    assertState(plan(LowRankAdam.lrg(1e-3f, R), N, M, false), 2 * large * R, small * R, large * R);
+    // Side LEFT asked for: m·r + 2·r·n, P is m×r and Adam runs on R = PᵀG (r×n).
+    assertState(plan(LowRankAdam.lrg(1e-3f, R).side(ProjectionSide.LEFT), M, N, false), 2L * R * N, (long) M * R,
+        (long) R * N);
+    assertState(plan(LowRankAdam.lrg(1e-3f, R).side(ProjectionSide.LEFT), N, M, false), 2L * R * M, (long) N * R,
+        (long) R * M);
   }
 
   @Test

@@ -8,7 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.lrgrad.kernels.reference.ReferenceKernels;
+import org.lrgrad.kernels.ReferenceKernels;
 
 /** The lrgrad side of bench/compare-pytorch.sh on a tiny MLP: it trains, times and says what it ran. */
 class ThroughputTest {

@@ -3,7 +3,7 @@ package org.lrgrad.kernels.vector;
 import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.KernelUnavailableException;
-import org.lrgrad.kernels.reference.ReferenceKernels;
+import org.lrgrad.kernels.ReferenceKernels;
 
 /**
  * The contract on the Vector API: a blocked, packed sgemm with a register-tiled micro-kernel (see {@code

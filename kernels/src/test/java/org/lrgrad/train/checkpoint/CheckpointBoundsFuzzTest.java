@@ -12,8 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
-import org.lrgrad.kernels.testing.Implementations;
-import org.lrgrad.train.LowRankAdam;
 import org.lrgrad.train.StateVisitor;
 import org.lrgrad.train.TrainTesting;
 import org.lrgrad.train.Trainer;
@@ -28,13 +26,13 @@ import org.lrgrad.train.memory.MemoryTag;
  * <p>The first input byte picks the form: bit 0 clear, the rest is a payload the target frames with a valid header
  * and checksum ({@link CheckpointFuzzTest#framed}), so that mutations reach the value checks; bit 1 set, the bytes are
  * restored from a file, else from a stream. The corpus holds a good checkpoint in each form and mutations: a huge
- * declared length, a negative second moment, a NaN weight, a step count ahead of the trainer's.
+ * declared length, a negative second moment, a NaN weight, a step count ahead of the trainer's. {@link
+ * CheckpointCorporaTest} writes it and fails when it is stale.
  */
 class CheckpointBoundsFuzzTest {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-  private static final Trainer TARGET = TrainTesting.trainer(Implementations.reference(), TrainTesting.mlp(),
-      LowRankAdam.lrg(0.02f, 3).updateInterval(4).scale(1f), 16, 9);
+  private static final Trainer TARGET = CheckpointFuzzTest.target();
   private static final long PAYLOAD = CheckpointFormat.payloadLength(TARGET);
   /** Beside the payload: the header, entry lists, messages, and what the fuzzer's hooks allocate. */
   private static final long FIXED = 2 << 20;

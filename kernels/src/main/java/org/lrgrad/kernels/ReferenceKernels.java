@@ -1,9 +1,4 @@
-package org.lrgrad.kernels.reference;
-
-import org.lrgrad.kernels.AdafactorLoops;
-import org.lrgrad.kernels.AdamBiasCorrection;
-import org.lrgrad.kernels.AdamConvention;
-import org.lrgrad.kernels.Kernels;
+package org.lrgrad.kernels;
 
 /**
  * The contract in plain loops, written to be read: the oracle every faster implementation is tested against, and
