@@ -224,12 +224,25 @@ public final class Trainer {
    * {@link #maxBatch()}; changes nothing, and allocates nothing per batch.
    */
   public Evaluation evaluate(Examples examples) {
+    return evaluate(examples, null);
+  }
+
+  /**
+   * {@link #evaluate(Examples)}, also writing into {@code correct[i]} whether example i is labelled right, so that
+   * two models can be compared example by example (a paired test); {@code correct} may be null, else it needs at
+   * least {@code examples.count()} elements.
+   */
+  public Evaluation evaluate(Examples examples, boolean[] correct) {
     checkExamples(examples);
+    if (correct != null && correct.length < examples.count()) {
+      throw new IllegalArgumentException("correct.length=" + correct.length + " must be >= examples.count()="
+          + examples.count());
+    }
     int count = examples.count();
     int width = model.inputWidth();
     int classes = model.outputWidth();
     double lossSum = 0;
-    int correct = 0;
+    int right = 0;
     for (int first = 0; first < count; first += maxBatch) {
       int rows = Math.min(maxBatch, count - first);
       stage(examples.features(), first * width, rows);
@@ -237,12 +250,14 @@ public final class Trainer {
       lossSum += (double) rows * kernels.softmaxCrossEntropy(rows, classes, logits, 0, classes, examples.labels(),
           first, null, 0, classes);
       for (int i = 0; i < rows; i++) {
-        if (argMax(logits, i * classes, classes) == examples.labels()[first + i]) {
-          correct++;
+        boolean isRight = argMax(logits, i * classes, classes) == examples.labels()[first + i];
+        right += isRight ? 1 : 0;
+        if (correct != null) {
+          correct[first + i] = isRight;
         }
       }
     }
-    return new Evaluation(count, lossSum / count, correct);
+    return new Evaluation(count, lossSum / count, right);
   }
 
   /** The index of the largest of {@code a[off, off + n)}, the first on ties. */

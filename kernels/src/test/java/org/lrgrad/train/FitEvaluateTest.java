@@ -75,6 +75,8 @@ class FitEvaluateTest {
     IndexOutOfBoundsException shortX = assertThrows(IndexOutOfBoundsException.class,
         () -> t.evaluate(new Examples(new float[10], new int[] {0, 1})));
     assertTrue(shortX.getMessage().contains("features"), shortX.getMessage());
+    assertEquals("correct.length=1 must be >= examples.count()=2", assertThrows(IllegalArgumentException.class,
+        () -> t.evaluate(new Examples(P.x, P.labels, 2), new boolean[1])).getMessage());
     assertEquals("epochs=0 must be >= 1", assertThrows(IllegalArgumentException.class,
         () -> t.fit(new Examples(P.x, P.labels), 0, null)).getMessage());
     assertEquals(0, t.completedSteps());
@@ -90,6 +92,10 @@ class FitEvaluateTest {
     t.fit(new Examples(P.x, P.labels), 2, null);
     java.util.Map<String, Object> before = TrainTesting.snapshot(t);
     Evaluation e = t.evaluate(new Examples(P.x, P.labels, 50));
+    // One element past the examples: evaluate must leave it alone.
+    boolean[] rightByExample = new boolean[51];
+    rightByExample[50] = true;
+    Evaluation marked = t.evaluate(new Examples(P.x, P.labels, 50), rightByExample);
     TrainTesting.assertSameState(before, TrainTesting.snapshot(t));
     // The same figures from loss() and predict(), one example at a time.
     double lossSum = 0;
@@ -103,7 +109,11 @@ class FitEvaluateTest {
         best = logits[j] > logits[best] ? j : best;
       }
       correct += best == P.labels[i] ? 1 : 0;
+      assertEquals(best == P.labels[i], rightByExample[i], "example " + i);
     }
+    assertTrue(rightByExample[50]);
+    assertEquals(e.correct(), marked.correct());
+    assertEquals(e.loss(), marked.loss());
     assertEquals(50, e.count());
     assertEquals(correct, e.correct());
     assertEquals(lossSum / 50, e.loss(), 1e-5 * Math.max(1, lossSum / 50));

@@ -41,8 +41,10 @@ final class Chart {
   static final int PANEL_HEIGHT = 480;
 
   /** One colour per method (in {@link Method} order) and one per memory tag (in {@link MemoryTag} order). */
+  /** One colour per {@link Method}, in its order. */
   private static final Color[] METHOD_COLORS = {new Color(0x7f7f7f), new Color(0x1f77b4), new Color(0xd62728),
-      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
+      new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0xe377c2), new Color(0x17becf),
+      new Color(0xbcbd22), new Color(0x8c564b)};
   private static final Color[] TAG_COLORS = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759),
       new Color(0xb07aa1), new Color(0x59a14f), new Color(0x9c755f)};
   private static final Color GRID = new Color(0xd0d0d0);

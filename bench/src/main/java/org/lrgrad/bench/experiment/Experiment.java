@@ -55,12 +55,12 @@ public final class Experiment implements Callable<Integer> {
 
   /** LRG's projection side. */
   enum Side {
-    LEFT, SMALLER
+    LIBRARY, LEFT, SMALLER
   }
 
   /** What LRG does with Adam's moments at a refresh. */
   enum Moments {
-    KEPT, RESET
+    LIBRARY, KEPT, RESET
   }
 
   @Spec
@@ -134,13 +134,14 @@ public final class Experiment implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE})")
   private int updateInterval;
 
-  @Option(names = "--lrg-side", defaultValue = "smaller", paramLabel = "SIDE",
-      description = "LRG projects left (always the output side) or smaller (each matrix's smaller side, GaLore's"
-          + " rule) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--lrg-side", defaultValue = "library", paramLabel = "SIDE",
+      description = "LRG projects left (always the output side), smaller (each matrix's smaller side, GaLore's"
+          + " rule) or as the library's default does (default: ${DEFAULT-VALUE})")
   private Side lrgSide;
 
-  @Option(names = "--lrg-moments", defaultValue = "kept", paramLabel = "KIND",
-      description = "LRG keeps or resets Adam's moments at each projector refresh (default: ${DEFAULT-VALUE})")
+  @Option(names = "--lrg-moments", defaultValue = "library", paramLabel = "KIND",
+      description = "LRG keeps or resets Adam's moments at each projector refresh, or does as the library's default"
+          + " (default: ${DEFAULT-VALUE})")
   private Moments lrgMoments;
 
   @Option(names = "--galore-svd", defaultValue = "randomized", paramLabel = "KIND",
@@ -263,8 +264,9 @@ public final class Experiment implements Callable<Integer> {
     List<ModelKind> models = model == ModelChoice.BOTH ? Arrays.asList(ModelKind.values())
         : List.of(ModelKind.valueOf(model.name()));
     return new Settings(models, mlpHidden, lstmHidden, pretrainSteps, steps, batch, seed, users, devUsers,
-        threadCount, shift, compressedRank, updateInterval, galoreSvd == Svd.EXACT, lrgSide == Side.SMALLER,
-        lrgMoments == Moments.RESET, extended, rates);
+        threadCount, shift, compressedRank, updateInterval, galoreSvd == Svd.EXACT,
+        lrgSide == Side.LIBRARY ? null : lrgSide == Side.SMALLER,
+        lrgMoments == Moments.LIBRARY ? null : lrgMoments == Moments.RESET, extended, rates);
   }
 
   private void range(String option, int value, int min, int max) {
@@ -299,7 +301,9 @@ public final class Experiment implements Callable<Integer> {
         arguments, k.name(), Machine.current(), loadAtStart, dataset.origin());
     Report.header(out, context, settings);
     // The progress total counts the main arms; the extended run's extra arms add to it as they come.
-    long totalSteps = Study.totalSteps(settings, settings.extended() ? 30 : 9, 7);
+    List<Arm> mainArms = Arm.list(settings, new Arm.Ranks(1, 1, 1), false, 1);
+    long totalSteps = Study.totalSteps(settings, mainArms.size(),
+        (int) mainArms.stream().filter(Arm::tuned).count());
     List<ModelResult> results = new ArrayList<>();
     try (Progress bar = Progress.create(progress, totalSteps, err); Study study = new Study(settings, k, bar)) {
       for (ModelKind m : settings.models()) {

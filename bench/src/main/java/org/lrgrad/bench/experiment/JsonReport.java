@@ -69,8 +69,8 @@ final class JsonReport {
     m.put("steps", s.steps());
     m.put("compressedRank", s.compressedRank());
     m.put("updateInterval", s.updateInterval());
-    m.put("lrgSide", s.lrgSideBySize() ? "smaller" : "left");
-    m.put("lrgResetMoments", s.lrgResetMoments());
+    m.put("lrgSide", s.lrgSideBySize() == null ? "library" : s.lrgSideBySize() ? "smaller" : "left");
+    m.put("lrgMoments", s.lrgResetMoments() == null ? "library" : s.lrgResetMoments() ? "reset" : "kept");
     m.put("galoreProjector", s.exactSvd() ? "exact SVD" : "randomized SVD");
     m.put("mlpHidden", s.mlpHidden());
     m.put("lstmHidden", s.lstmHidden());
@@ -155,7 +155,9 @@ final class JsonReport {
     m.put("learningRate", arm.learningRate());
     m.put("learningRateTuned", arm.arm().tuned());
     Map<String, Object> memory = new LinkedHashMap<>();
+    memory.put("fusedUpdates", true);
     memory.put("peakBytes", arm.peakBytes());
+    memory.put("unfusedPeakBytes", arm.unfusedPeakBytes());
     Map<String, Long> byTag = new LinkedHashMap<>();
     for (MemoryTag tag : MemoryTag.values()) {
       byTag.put(tag.name(), arm.bytesByTag().get(tag));

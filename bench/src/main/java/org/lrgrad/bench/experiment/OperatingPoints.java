@@ -4,8 +4,8 @@ import org.lrgrad.bench.experiment.Study.Pretrained;
 import org.lrgrad.train.Parameter;
 
 /**
- * The ranks at which the study runs LRG-Adam, found from the memory ledger alone (building a trainer allocates
- * every buffer a step uses, so its peak is known before any step): (a) the rank whose saving against Adam is
+ * The ranks at which the study runs LRG-Adam, found from the memory ledger alone (a trainer's plan lists every buffer
+ * a step uses, so its peak is known before anything is allocated), with fused updates as every arm trains: (a) the rank whose saving against Adam is
  * closest to the paper's third, (b) the rank whose memory is closest to Momentum's, (c) a compressed rank set on
  * the command line. The peak memory falls as the rank falls, so each is a bisection.
  *
@@ -25,8 +25,8 @@ record OperatingPoints(Arm.Ranks ranks, int maxRank, long adamPeak, long momentu
         maxRank = Math.max(maxRank, Math.min(p.rows(), p.cols()));
       }
     }
-    long adam = peak(study, base, new Arm("Adam", Method.ADAM, "", 0, false, false, 0, false));
-    long momentum = peak(study, base, new Arm("Momentum", Method.MOMENTUM, "", 0, false, false, 0, false));
+    long adam = peak(study, base, new Arm("Adam", Method.ADAM, "", 0, null, null, 0, false));
+    long momentum = peak(study, base, new Arm("Momentum", Method.MOMENTUM, "", 0, null, null, 0, false));
     int compressed = Math.min(settings.compressedRank(), maxRank);
     // (a): the largest rank with lrg <= 2/3 of Adam, or the next one up if that is closer.
     long thirdTarget = Math.round(adam * (1 - Claims.PAPER_SAVING));
@@ -66,6 +66,6 @@ record OperatingPoints(Arm.Ranks ranks, int maxRank, long adamPeak, long momentu
   }
 
   private static long peak(Study study, Pretrained base, Arm arm) {
-    return study.trainer(base, arm, 1e-3f).ledger().peakBytes();
+    return study.builder(base, arm, 1e-3f, true).plan().peakBytes();
   }
 }

@@ -57,14 +57,17 @@ final class Report {
         + " %s apart, lowest mean test loss over the development users%n", s.batch(), s.pretrainSteps(),
         rate(Settings.PRETRAIN_LEARNING_RATE), s.steps(), Method.GRID_SIZE, rate(Method.GRID_FACTOR));
     out.printf(Locale.ROOT, "low rank  LRG and GaLore renew their projectors every %d steps, scale %s; LRG"
-        + " projects %s and %s its moments at a refresh; GaLore's projector by %s; LoRA scale %s%n",
-        s.updateInterval(), rate(Settings.LOW_RANK_SCALE), s.lrgSideBySize() ? "each matrix's smaller side"
-        : "the left side", s.lrgResetMoments() ? "resets" : "keeps", s.exactSvd() ? "an exact SVD"
+        + " projects %s and %s at a refresh; GaLore's projector by %s; LoRA scale %s%n",
+        s.updateInterval(), rate(Settings.LOW_RANK_SCALE), s.lrgSideBySize() == null ? "on the library's default"
+        + " side" : s.lrgSideBySize() ? "each matrix's smaller side" : "the left side", s.lrgResetMoments() == null
+        ? "treats its moments as the library's default does" : s.lrgResetMoments() ? "resets its moments"
+        : "keeps its moments", s.exactSvd() ? "an exact SVD"
         : String.format(Locale.ROOT, "a randomized SVD (%d extra probes, %d power iterations)",
         Settings.SVD_OVERSAMPLE, Settings.SVD_POWER_ITERATIONS), rate(Settings.LORA_SCALE));
-    out.println("          Head-Adam trains the biases and the last layer only (the other parameters at SGD lr 0:"
-        + " the library has no frozen parameters yet, so their gradients are still computed and counted)");
-    out.println("memory    peak training memory from the ledger: every buffer a step keeps alive");
+    out.println("          Flora, APOLLO and APOLLO-Mini with the library's defaults but the learning rate (tuned"
+        + " like every other method's); Head-Adam trains the biases and the last layer, the rest frozen");
+    out.println("memory    peak training memory from the ledger: every buffer a step keeps alive, with each layer's"
+        + " update fused into backward (every method); unfused: every full gradient held until the step's end");
     out.println("claims    the paper's three claims, checked per model by these rules, fixed before the run:");
     for (String rule : Claims.rules()) {
       out.println("          " + rule);
@@ -160,12 +163,15 @@ final class Report {
     }
     perUser.lines("  ").forEach(out::println);
     out.println();
-    String[] header = new String[MemoryTag.values().length + 2];
+    // The kinds and the peak are of the fused step; the unfused peak beside it is the same arm holding every full
+    // gradient until the step's end.
+    String[] header = new String[MemoryTag.values().length + 3];
     header[0] = "memory (MiB)";
     for (MemoryTag tag : MemoryTag.values()) {
       header[1 + tag.ordinal()] = tag.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
-    header[header.length - 1] = "peak";
+    header[header.length - 2] = "peak";
+    header[header.length - 1] = "unfused peak";
     TextTable memory = new TextTable(header);
     for (ArmResult arm : result.arms()) {
       String[] row = new String[header.length];
@@ -173,7 +179,8 @@ final class Report {
       for (MemoryTag tag : MemoryTag.values()) {
         row[1 + tag.ordinal()] = String.format(Locale.ROOT, "%.2f", arm.bytesByTag().get(tag) / MIB);
       }
-      row[row.length - 1] = String.format(Locale.ROOT, "%.2f", arm.peakBytes() / MIB);
+      row[row.length - 2] = String.format(Locale.ROOT, "%.2f", arm.peakBytes() / MIB);
+      row[row.length - 1] = String.format(Locale.ROOT, "%.2f", arm.unfusedPeakBytes() / MIB);
       memory.row(row);
     }
     memory.lines("  ").forEach(out::println);

@@ -24,14 +24,15 @@ import org.lrgrad.bench.data.UserShift;
  * @param compressedRank r of the compressed operating point
  * @param updateInterval T: LRG and GaLore recompute their projectors every T steps
  * @param exactSvd GaLore's projector from an exact SVD instead of the randomized range finder
- * @param lrgSideBySize LRG projects each matrix on its smaller side (else always on the left)
- * @param lrgResetMoments LRG restarts Adam's moments at each refresh
+ * @param lrgSideBySize LRG projects each matrix on its smaller side (else always on the left); null: the library's
+ *     default
+ * @param lrgResetMoments LRG restarts Adam's moments at each refresh; null: the library's default
  * @param extended also the rank sweep and the ablations of LRG's settings
  * @param learningRates the learning rates that {@code --lr} set (not tuned); the others are chosen on dev users
  */
 record Settings(List<ModelKind> models, int mlpHidden, int lstmHidden, int pretrainSteps, int steps, int batch,
     long seed, int users, int devUsers, int threads, UserShift.Strength shift, int compressedRank,
-    int updateInterval, boolean exactSvd, boolean lrgSideBySize, boolean lrgResetMoments, boolean extended,
+    int updateInterval, boolean exactSvd, Boolean lrgSideBySize, Boolean lrgResetMoments, boolean extended,
     Map<Method, Float> learningRates) {
 
   /** Pretraining runs PyTorch's Adam at this learning rate, for every model. */

@@ -2,6 +2,7 @@ package org.lrgrad.bench.experiment;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,12 +17,11 @@ import org.lrgrad.bench.data.PersonalizationSplit;
 import org.lrgrad.bench.data.ShuffledBatches;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.Adam;
-import org.lrgrad.train.Optimizer;
+import org.lrgrad.train.Examples;
 import org.lrgrad.train.Parameter;
 import org.lrgrad.train.Sequential;
-import org.lrgrad.train.Sgd;
 import org.lrgrad.train.Trainer;
-import org.lrgrad.train.memory.MemoryLedger;
+import org.lrgrad.train.memory.MemoryPlan;
 import org.lrgrad.train.memory.MemoryTag;
 
 /**
@@ -33,18 +33,25 @@ import org.lrgrad.train.memory.MemoryTag;
  */
 final class Study implements AutoCloseable {
   /** The base model: its weights (in parameter order) and how good it is on the population's test images. */
-  record Pretrained(ModelKind model, String description, int parameters, float[][] weights, int steps,
+  record Pretrained(ModelKind model, String description, int parameters, Map<String, float[]> weights, int steps,
       double seconds, float[] losses, Evaluation population) {}
 
-  /** One user: the split, and the base model's score on the user's test images. */
-  record User(int index, boolean development, PersonalizationSplit split, Evaluation before) {}
+  /**
+   * One user: the split, its test images and the population's as the library's examples, and the base model's
+   * score on the user's test images.
+   */
+  record User(int index, boolean development, PersonalizationSplit split, Examples test, Examples population,
+      Evaluation before) {}
 
   /** One personalization of one user. */
   record UserRun(Evaluation after, double populationAfter, long skippedSteps, double trainSeconds) {}
 
-  /** One arm over every evaluated user, with its ledger memory (the same for every user). */
+  /**
+   * One arm over every evaluated user, with its ledger memory (the same for every user): the peak and the bytes by
+   * kind with fused updates, as the arm trains, and the peak of the same arm unfused.
+   */
   record ArmResult(Arm arm, float learningRate, long peakBytes, Map<MemoryTag, Long> bytesByTag,
-      List<UserRun> users) {
+      long unfusedPeakBytes, List<UserRun> users) {
 
     double meanAccuracy() {
       double sum = 0;
@@ -114,7 +121,10 @@ final class Study implements AutoCloseable {
       PersonalizationSplit split = PersonalizationSplit.create(data, settings.userSeed(i, development),
           PersonalizationSplit.DEFAULT_USER_TRAIN, PersonalizationSplit.DEFAULT_USER_TEST,
           PersonalizationSplit.DEFAULT_CLASS_DECAY, settings.shift());
-      users.add(new User(i, development, split, base == null ? null : evaluateBase(base, split.userTest())));
+      Examples test = Evaluation.examples(split.userTest());
+      users.add(new User(i, development, split, test,
+          development ? null : Evaluation.examples(split.populationTest()),
+          base == null ? null : evaluateBase(base, test)));
     }
     return users;
   }
@@ -153,8 +163,8 @@ final class Study implements AutoCloseable {
     for (Arm arm : arms) {
       float lr = chosen.get(arm.method());
       for (User user : users) {
-        futures.add(submit(() -> personalize(base, arm, lr, user.split().userTrain(), user.split().userTest(),
-            user.split().populationTest()).run()));
+        futures.add(submit(() -> personalize(base, arm, lr, user.split().userTrain(), user.test(),
+            user.population()).run()));
       }
     }
     List<ArmResult> results = new ArrayList<>();
@@ -164,13 +174,13 @@ final class Study implements AutoCloseable {
       for (int u = 0; u < users.size(); u++) {
         runs.add(get(futures.get(k++)));
       }
-      Trainer probe = trainer(base, arm, chosen.get(arm.method()));
-      MemoryLedger ledger = probe.ledger();
+      MemoryPlan fused = builder(base, arm, chosen.get(arm.method()), true).plan();
       Map<MemoryTag, Long> byTag = new EnumMap<>(MemoryTag.class);
       for (MemoryTag tag : MemoryTag.values()) {
-        byTag.put(tag, ledger.liveBytes(tag));
+        byTag.put(tag, fused.liveBytes(tag));
       }
-      results.add(new ArmResult(arm, chosen.get(arm.method()), ledger.peakBytes(), byTag, runs));
+      long unfused = builder(base, arm, chosen.get(arm.method()), false).plan().peakBytes();
+      results.add(new ArmResult(arm, chosen.get(arm.method()), fused.peakBytes(), byTag, unfused, runs));
     }
     return new ModelResult(base, points, users, dev.size(), tuning, results);
   }
@@ -197,8 +207,7 @@ final class Study implements AutoCloseable {
     List<Future<UserRun>> futures = new ArrayList<>();
     for (float lr : grid) {
       for (User user : dev) {
-        futures.add(submit(() -> personalize(base, arm, lr, user.split().userTrain(), user.split().userTest(),
-            null).run()));
+        futures.add(submit(() -> personalize(base, arm, lr, user.split().userTrain(), user.test(), null).run()));
       }
     }
     double[] loss = new double[grid.length];
@@ -224,21 +233,30 @@ final class Study implements AutoCloseable {
     return model.build(28, 28, settings.hidden(model), 10);
   }
 
-  /** A trainer for {@code arm} on a new model holding the base weights (frozen parameters: SGD at lr 0). */
-  Trainer trainer(Pretrained base, Arm arm, float lr) {
+  /**
+   * A builder for {@code arm}'s trainer on a new model: its method's optimizer on the parameters it trains, the
+   * others frozen; with {@code fused}, each layer's update runs inside backward (see {@link Trainer}).
+   */
+  Trainer.Builder builder(Pretrained base, Arm arm, float lr, boolean fused) {
     Sequential net = newModel(base.model());
     List<Parameter> all = net.parameters();
     List<Parameter> trained = arm.method().trained(all);
     Trainer.Builder builder = Trainer.builder(net, settings.batch()).kernels(kernels).seed(settings.seed())
-        .group(arm.method().optimizer(lr, arm, settings), trained);
+        .fusedUpdates(fused).group(arm.method().optimizer(lr, arm, settings), trained);
     if (trained.size() < all.size()) {
       List<Parameter> frozen = new ArrayList<>(all);
       frozen.removeAll(trained);
-      builder.group(new Sgd(0f), frozen);
+      builder.freeze(frozen);
     }
-    Trainer trainer = builder.build();
-    for (int i = 0; i < all.size(); i++) {
-      all.get(i).copyFrom(base.weights()[i], 0);
+    return builder;
+  }
+
+  /** {@code arm}'s trainer, with fused updates, holding the base weights. */
+  Trainer trainer(Pretrained base, Arm arm, float lr) {
+    Trainer trainer = builder(base, arm, lr, true).build();
+    for (Parameter p : trainer.model().parameters()) {
+      trainer.setWeights(p.name(), p.isMatrix() ? new int[] {p.rows(), p.cols()} : new int[] {p.cols()},
+          base.weights().get(p.name()));
     }
     return trainer;
   }
@@ -254,20 +272,19 @@ final class Study implements AutoCloseable {
     long start = System.nanoTime();
     float[] losses = train(trainer, images, steps);
     double seconds = (System.nanoTime() - start) * 1e-9;
-    List<Parameter> params = net.parameters();
-    float[][] weights = new float[params.size()][];
+    Map<String, float[]> weights = new LinkedHashMap<>();
     int count = 0;
-    for (int i = 0; i < weights.length; i++) {
-      weights[i] = new float[params.get(i).size()];
-      params.get(i).copyTo(weights[i], 0);
-      count += weights[i].length;
+    for (Parameter p : net.parameters()) {
+      weights.put(p.name(), trainer.weights(p.name()));
+      count += p.size();
     }
     return new Pretrained(model, model.describe(images.rows(), images.cols(), settings.hidden(model),
-        images.classes()), count, weights, steps, seconds, losses, Evaluation.of(trainer, data.test()));
+        images.classes()), count, weights, steps, seconds, losses,
+        Evaluation.of(trainer, Evaluation.examples(data.test())));
   }
 
-  private Evaluation evaluateBase(Pretrained base, LabeledImages images) {
-    return Evaluation.of(trainer(base, new Arm("base", Method.SGD, "", 0, false, false, 0, false), 0f), images);
+  private Evaluation evaluateBase(Pretrained base, Examples images) {
+    return Evaluation.of(trainer(base, new Arm("base", Method.SGD, "", 0, null, null, 0, false), 1f), images);
   }
 
   /** A personalization, ready to run on any thread. */
@@ -275,8 +292,7 @@ final class Study implements AutoCloseable {
     UserRun run();
   }
 
-  Job personalize(Pretrained base, Arm arm, float lr, LabeledImages train, LabeledImages test,
-      LabeledImages population) {
+  Job personalize(Pretrained base, Arm arm, float lr, LabeledImages train, Examples test, Examples population) {
     return () -> {
       Trainer trainer = trainer(base, arm, lr);
       long start = System.nanoTime();

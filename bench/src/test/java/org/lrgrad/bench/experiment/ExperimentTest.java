@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExperimentTest {
   private static final int USERS = 3;
   private static final String[] MAIN = {"SGD", "Momentum", "Adam", "Head-Adam", "LRG-Adam", "GaLore-Adam",
-      "LoRA-Adam"};
+      "LoRA-Adam", "Flora", "APOLLO", "APOLLO-Mini"};
 
   @TempDir
   static Path dir;
@@ -81,7 +82,7 @@ class ExperimentTest {
       Pattern results = Pattern.compile("(?m)^  " + Pattern.quote(label) + " +[0-9.]+ +[0-9.]+ MiB +[-+][0-9.]+% +"
           + "[0-9.]+% -> [0-9.]+% +[-+][0-9.]+ \\([0-9.]+\\) +[-+][0-9.]+\\.\\.[-+][0-9.]+ +[0-9.]+% +[0-9.]+$");
       Pattern perUser = Pattern.compile("(?m)^  " + Pattern.quote(label) + "( +[0-9]+\\.[0-9]){" + USERS + "}$");
-      Pattern memory = Pattern.compile("(?m)^  " + Pattern.quote(label) + "( +[0-9]+\\.[0-9]{2}){7}$");
+      Pattern memory = Pattern.compile("(?m)^  " + Pattern.quote(label) + "( +[0-9]+\\.[0-9]{2}){8}$");
       assertEquals(2, count(results, output), label + " results rows in:\n" + output);
       assertEquals(2, count(perUser, output), label + " per-user rows in:\n" + output);
       assertEquals(2, count(memory, output), label + " memory rows in:\n" + output);
@@ -131,6 +132,7 @@ class ExperimentTest {
       JsonObject m = model.getAsJsonObject();
       assertEquals(USERS, m.getAsJsonArray("users").size());
       List<String> labels = new ArrayList<>();
+      Map<String, long[]> peaks = new java.util.HashMap<>();
       for (JsonElement a : m.getAsJsonArray("arms")) {
         JsonObject arm = a.getAsJsonObject();
         labels.add(arm.get("arm").getAsString());
@@ -148,7 +150,18 @@ class ExperimentTest {
           tags += memory.getAsJsonObject("bytesByTag").get(tag).getAsLong();
         }
         assertEquals(memory.get("peakBytes").getAsLong(), tags, "nothing is released, so peak = sum");
+        assertTrue(memory.get("fusedUpdates").getAsBoolean());
+        peaks.put(arm.get("arm").getAsString(), new long[] {memory.get("peakBytes").getAsLong(),
+            memory.get("unfusedPeakBytes").getAsLong(), memory.getAsJsonObject("bytesByTag").get("GRADIENTS")
+            .getAsLong()});
       }
+      // Fusing never costs memory, and saves Adam's full gradients (all but the largest layer's are transient).
+      for (Map.Entry<String, long[]> e : peaks.entrySet()) {
+        assertTrue(e.getValue()[0] <= e.getValue()[1], e.getKey());
+      }
+      assertTrue(peaks.get("Adam")[0] < peaks.get("Adam")[1], "Adam fused vs unfused");
+      // Head-Adam's frozen parameters have no gradient: less of it than Adam's, even unfused.
+      assertTrue(peaks.get("Head-Adam")[1] < peaks.get("Adam")[1], "Head-Adam vs Adam unfused");
       assertEquals(List.of(MAIN), labels.subList(0, MAIN.length));
       // The development users chose every main arm's rate from the same number of candidates.
       for (JsonElement t : m.getAsJsonArray("learningRateTuning")) {
@@ -162,7 +175,7 @@ class ExperimentTest {
   @Test
   void developmentUsersAreNeverEvaluated() {
     Settings s = new Settings(List.of(ModelKind.MLP), 8, 8, 0, 1, 8, 7, 50, 20, 1,
-        org.lrgrad.bench.data.UserShift.Strength.MILD, 2, 3, false, true, false, false, java.util.Map.of());
+        org.lrgrad.bench.data.UserShift.Strength.MILD, 2, 3, false, null, null, false, java.util.Map.of());
     java.util.Set<Long> evaluated = new java.util.HashSet<>();
     for (int u = 0; u < s.users(); u++) {
       evaluated.add(s.userSeed(u, false));
@@ -174,8 +187,9 @@ class ExperimentTest {
   }
 
   /**
-   * The optimizer state the ledger reports: none for SGD, one buffer per weight for Momentum, two for Adam; and the
-   * weights are the same for the three.
+   * The optimizer state the ledger reports: none for SGD, one buffer per weight for Momentum, two for Adam; the
+   * weights are the same for the three, and so are their gradients, fewer than one per weight because the updates
+   * are fused (the layers share transient gradient buffers).
    */
   @Test
   void theDenseMethodsStateSizesFollowTheMethodTable() {
@@ -186,7 +200,10 @@ class ExperimentTest {
       for (int i = 0; i < expectedState.length; i++) {
         JsonObject byTag = arms.get(i).getAsJsonObject().getAsJsonObject("memory").getAsJsonObject("bytesByTag");
         assertEquals(parameterBytes, byTag.get("WEIGHTS").getAsLong(), MAIN[i]);
-        assertEquals(parameterBytes, byTag.get("GRADIENTS").getAsLong(), MAIN[i]);
+        long gradients = arms.get(0).getAsJsonObject().getAsJsonObject("memory").getAsJsonObject("bytesByTag")
+            .get("GRADIENTS").getAsLong();
+        assertTrue(gradients > 0 && gradients < parameterBytes, "SGD's fused gradients " + gradients);
+        assertEquals(gradients, byTag.get("GRADIENTS").getAsLong(), MAIN[i]);
         assertEquals(expectedState[i], byTag.get("OPTIMIZER_STATE").getAsLong(), MAIN[i]);
       }
     }
