@@ -60,7 +60,7 @@ class AarTest {
   void classesJarHoldsTheAndroidSafeClassesAtJava11AndTheServiceRegistration() throws IOException {
     TreeMap<String, byte[]> classes = entries(aar().get("classes.jar"));
     for (String required : List.of("org/lrgrad/android/OnDeviceTrainer.class", "org/lrgrad/train/Trainer.class",
-        "org/lrgrad/kernels/reference/ReferenceKernels.class", "org/lrgrad/data/Npz.class",
+        "org/lrgrad/kernels/ReferenceKernels.class", "org/lrgrad/data/Npz.class",
         "org/lrgrad/jni/JniKernels.class", "org/lrgrad/jni/JniKernelFactory.class")) {
       assertTrue(classes.containsKey(required), required);
     }

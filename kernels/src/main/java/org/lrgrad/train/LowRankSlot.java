@@ -98,7 +98,7 @@ final class LowRankSlot extends Slot {
     this.workspace = workspace;
     int maxRows = Math.multiplyExact(maxBatch, param.rowsPerSample());
     workspace.require(LowRankOps.projectLinearGradientWorkspace(maxRows, rank));
-    workspace.require(refreshWorkspace(k));
+    workspace.require(refreshWorkspace());
     factored = chooseFactored(maxRows);
     if (factored) {
       kernels = k;
@@ -128,7 +128,7 @@ final class LowRankSlot extends Slot {
     return factored ? ", factored accumulation" : "";
   }
 
-  private int refreshWorkspace(Kernels k) {
+  private int refreshWorkspace() {
     switch (config.source()) {
       case RANDOM:
         return side == ProjectionSide.LEFT ? LowRankOps.orthonormalizeWorkspace(m, rank)
@@ -315,7 +315,7 @@ final class LowRankSlot extends Slot {
         lowGrad, 0, expAvg, 0, expAvgSq, 0, lowGrad, 0);
     float weightDecay = config.weightDecay();
     if (factored) {
-      applyFactored(k, lr, weightDecay);
+      applyFactored(lr, weightDecay);
     } else {
       float[] w = param.values();
       LowRankOps.projectBackAccumulate(k, side, m, n, rank, -lr * config.scale(), projector, 0, ldProjector, lowGrad, 0,
@@ -336,7 +336,7 @@ final class LowRankSlot extends Slot {
   }
 
   /** F += −η·α·N, then the decoupled decay on c and F together (the same order as the eager form). */
-  private void applyFactored(Kernels k, float lr, float weightDecay) {
+  private void applyFactored(float lr, float weightDecay) {
     float alpha = -lr * config.scale();
     for (int i = 0; i < factor.length; i++) {
       factor[i] += alpha * lowGrad[i];

@@ -71,12 +71,12 @@ public final class Methods {
       return id;
     }
 
-    /** The learning rate {@link #create(float, int)} uses for NaN; NaN for Adafactor (its relative step). */
+    /** The learning rate {@link #create(float, int)} uses for NaN; NaN for Adafactor and Flora (a relative step). */
     public float defaultLearningRate() {
       return defaultLearningRate;
     }
 
-    /** Whether the method has a rank (LRG, GaLore, LoRA). */
+    /** Whether the method has a rank (LRG, GaLore, LoRA, Flora, APOLLO; APOLLO-Mini's is always 1). */
     public boolean isLowRank() {
       return lowRank;
     }

@@ -65,8 +65,8 @@ abstract class Slot {
 
   /**
    * Writes the parameter's values as the layer uses them into {@code dst[off ..]}. This is where a slot that keeps
-   * its weight in another form forms the plain matrix first: LoRA adds s·B·A; a slot that keeps W factored
-   * (the factored fast path) must override this to merge its factors before anyone reads the weights.
+   * its weight in another form forms the plain matrix first: LoRA adds s·B·A. A slot that keeps W factored (the
+   * factored fast path) needs no override: {@link Parameter#data()} merges its factors before returning the array.
    */
   void effectiveWeights(Kernels k, float[] dst, int off) {
     System.arraycopy(param.data(), 0, dst, off, param.size());
