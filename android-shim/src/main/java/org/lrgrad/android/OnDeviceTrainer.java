@@ -68,8 +68,8 @@ public final class OnDeviceTrainer implements AutoCloseable {
   private final ThreadGuard guard;
   /** Null once closed, which frees the training state. Volatile for {@link #cancel()}, which any thread calls. */
   private volatile Trainer trainer;
-  /** One example's logits for {@link #predict}. */
-  private final float[] logits;
+  /** One example's class for {@link #predict}. */
+  private final int[] predicted = new int[1];
 
   private OnDeviceTrainer(ModelDescription description, Methods.Method method, Kernels kernels, Trainer trainer) {
     this.description = description;
@@ -78,7 +78,6 @@ public final class OnDeviceTrainer implements AutoCloseable {
     this.trainer = trainer;
     this.maxBatch = trainer.maxBatch();
     this.guard = new ThreadGuard(description.toString());
-    this.logits = new float[description.classes()];
   }
 
   /** Starts a trainer for the model {@code description} (see {@link ModelDescription#parse}). */
@@ -127,14 +126,8 @@ public final class OnDeviceTrainer implements AutoCloseable {
   /** The most likely class of one example, {@code x[offset, offset + inputs)}. */
   public int predict(float[] x, int offset) {
     return guard.call(() -> {
-      trainer.predict(x, offset, 1, logits, 0);
-      int best = 0;
-      for (int j = 1; j < logits.length; j++) {
-        if (logits[j] > logits[best]) {
-          best = j;
-        }
-      }
-      return best;
+      trainer.predictClasses(x, offset, 1, predicted, 0);
+      return predicted[0];
     });
   }
 

@@ -52,10 +52,15 @@ public final class AdafactorLoops {
 
   /** The root mean square of {@code len} floats from {@code off}, summed in double. */
   public static float rms(float[] x, int off, int len) {
+    return (float) Math.sqrt(sumOfSquares(x, off, len) / len);
+  }
+
+  /** The sum of the squares of {@code len} floats from {@code off}, in double, in index order. */
+  public static double sumOfSquares(float[] x, int off, int len) {
     double squares = 0.0;
     for (int i = 0; i < len; i++) {
       squares += (double) x[off + i] * x[off + i];
     }
-    return (float) Math.sqrt(squares / len);
+    return squares;
   }
 }

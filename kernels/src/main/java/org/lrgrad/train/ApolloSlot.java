@@ -1,5 +1,6 @@
 package org.lrgrad.train;
 
+import org.lrgrad.kernels.AdafactorLoops;
 import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
 import org.lrgrad.kernels.Kernels;
@@ -202,11 +203,7 @@ final class ApolloSlot extends DenseSlot {
   }
 
   private static double norm(float[] x, int off, int len) {
-    double sum = 0.0;
-    for (int i = 0; i < len; i++) {
-      sum += (double) x[off + i] * x[off + i];
-    }
-    return Math.sqrt(sum);
+    return Math.sqrt(AdafactorLoops.sumOfSquares(x, off, len));
   }
 
   @Override

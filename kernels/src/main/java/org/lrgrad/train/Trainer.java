@@ -305,6 +305,20 @@ public final class Trainer {
     System.arraycopy(logits, 0, out, outOff, batch * classes);
   }
 
+  /**
+   * Writes the most likely class of each example of a batch (the first on ties) into {@code out} from
+   * {@code outOff}; nothing changes.
+   */
+  public void predictClasses(float[] x, int xOff, int batch, int[] out, int outOff) {
+    stage(x, xOff, batch);
+    Checks.vector("out", out, outOff, batch);
+    int classes = model.outputWidth();
+    float[] logits = model.forward(kernels, batch, input);
+    for (int i = 0; i < batch; i++) {
+      out[outOff + i] = argMax(logits, i * classes, classes);
+    }
+  }
+
   private void stage(float[] x, int xOff, int batch) {
     Checks.positive("batch", batch);
     if (batch > maxBatch) {

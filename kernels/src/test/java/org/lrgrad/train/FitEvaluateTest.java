@@ -101,6 +101,13 @@ class FitEvaluateTest {
     double lossSum = 0;
     int correct = 0;
     float[] logits = new float[P.classes];
+    // predictClasses on batches of 5, written from offset 1 of its output, the cell before left alone.
+    int[] classes = new int[51];
+    classes[0] = -7;
+    for (int first = 0; first < 50; first += 5) {
+      t.predictClasses(P.x, first * P.in, 5, classes, 1 + first);
+    }
+    assertEquals(-7, classes[0]);
     for (int i = 0; i < 50; i++) {
       lossSum += TrainTesting.loss(t, i, 1);
       t.predict(P.x, i * P.in, 1, logits, 0);
@@ -110,6 +117,7 @@ class FitEvaluateTest {
       }
       correct += best == P.labels[i] ? 1 : 0;
       assertEquals(best == P.labels[i], rightByExample[i], "example " + i);
+      assertEquals(best, classes[1 + i], "predictClasses, example " + i);
     }
     assertTrue(rightByExample[50]);
     assertEquals(e.correct(), marked.correct());
