@@ -181,7 +181,13 @@ public class ReferenceKernels extends Kernels {
       for (int c = 0; c < classes; c++) {
         expSum += Math.exp(logits[row + c] - max);
       }
+      // The label is read once into a local and checked again before it indexes: a caller's thread that rewrites it
+      // after the contract's check cannot make this read another row. jni and ffm inherit this loop.
       int label = labels[labelsOff + b];
+      if (label < 0 || label >= classes) {
+        throw new IllegalArgumentException("labels[" + b + "]=" + label + " is outside [0, classes=" + classes
+            + ") now, though it passed the check: another thread wrote it during the call");
+      }
       lossSum += Math.log(expSum) - (logits[row + label] - max);
       if (dlogits != null) {
         int out = dlogitsOff + b * lddlogits;
