@@ -8,15 +8,16 @@ import java.lang.management.ManagementFactory;
  * The memory a reader may take for a corrupt header: a few times the bytes it was actually given, plus a fixed
  * allowance for its buffers, never what the header declares. Measured with HotSpot's per-thread allocation counter on
  * a second read of the same input, so that loading classes on a path's first use does not count.
+ * Public for the bench module's readers (the IDX reader), which use it through the kernels test jar.
  */
-final class ReadMemory {
+public final class ReadMemory {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   /** Stream buffers (64 KiB each, a few of them), chunks, messages, and what the fuzzer's hooks allocate. */
   private static final long FIXED = 2 << 20;
 
   /** A read of one input: what it returns, or the exception it throws. */
-  interface Read {
+  public interface Read {
     Object run() throws Exception;
   }
 
@@ -26,7 +27,7 @@ final class ReadMemory {
    * Runs {@code read} twice and returns what the second run returned or threw; fails unless that run allocated at
    * most 4·{@code given} + 2 MiB.
    */
-  static Object boundedBy(long given, Read read) {
+  public static Object boundedBy(long given, Read read) {
     outcome(read);
     long start = THREADS.getCurrentThreadAllocatedBytes();
     Object outcome = outcome(read);

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import org.lrgrad.data.ReadMemory;
 
 /**
  * Fuzzes the IDX reader: any bytes, raw or gzip, give either the array they encode or an {@link IdxFormatException}
