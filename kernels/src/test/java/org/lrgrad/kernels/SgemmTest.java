@@ -30,7 +30,10 @@ class SgemmTest {
       }
     }
     int[][] large = {{63, 65, 64}, {64, 64, 255}, {65, 63, 257}, {127, 129, 31}, {129, 127, 256}, {257, 31, 17},
-        {31, 257, 129}, {257, 257, 257}, {1, 257, 257}, {257, 1, 3}, {200, 300, 150}};
+        {31, 257, 129}, {257, 257, 257}, {1, 257, 257}, {257, 1, 3}, {200, 300, 150},
+        // More rows than two A blocks of the widest packed micro-kernel (MC = 288 rows at 16 lanes), with a last
+        // panel of A cut short, and a depth split into two blocks.
+        {601, 97, 300}};
     for (int[] s : large) {
       shapes.add(s);
     }

@@ -25,12 +25,19 @@ final class VectorLoops {
   static final VectorSpecies<Float> S = VectorWidth.SPECIES;
   private static final int L = S.length();
 
-  // sgemm: Goto/BLIS blocking. The micro-kernel keeps an MR×NR tile of C in 2·MR vector registers, plus two vectors
-  // of B and one broadcast of A. Six rows (15 registers) fit the 16 of AVX2; at 4 lanes, NEON's width, eight rows
-  // (19 registers) use the 32 of AArch64 (measured 12-16% faster than six on a 32-register x86 host; the extra rows
-  // are constant-folded away when MR = 6). A B panel (KC×NR) stays in L1 and is reused across the MC rows of an A
-  // block that stays in L2; a B block (KC×NC) is reused across A blocks.
-  private static final int MR = L == 4 ? 8 : 6;
+  // sgemm: Goto/BLIS blocking. The micro-kernel keeps an MR×NR tile of C in MR·2 vector registers, plus two vectors
+  // of B and one broadcast of A. A packed A block is stored in panels of MR rows, k-major (MR floats per step of k),
+  // so that the micro-kernel reads A through one index: at 16 lanes (AVX-512, 32 registers) twelve rows (27
+  // registers); at 8 lanes (AVX2, 16 registers) six rows (15); at 4 lanes, NEON's width, eight rows (19 of AArch64's
+  // 32). Measured on an AVX-512 host, the micro-kernel alone on data in L1: twelve packed rows 175 GFLOP/s (82% of
+  // the core's peak), six packed rows 151, six rows read in place 143 (2026-12-06). A read in place (not packed, when
+  // it is not reused enough) goes through a second micro-kernel that takes each row where it is: one index per row,
+  // so fewer rows (six, or eight at 4 lanes). A B panel (KC×NR) stays in L1 and is reused across the MC rows of an A
+  // block that stays in L2; a B block (KC×NC) is reused across A blocks. Every element of C is summed in the same
+  // order by either micro-kernel (one fused multiply-add per step of k, the same depth blocks), so the choice of
+  // kernel and tile never changes a result.
+  private static final int MR = L == 4 ? 8 : L == 8 ? 6 : 12;
+  private static final int MR_IN_PLACE = L == 4 ? 8 : 6;
   private static final int NR = 2 * L;
   private static final int KC = 256;
   private static final int MC = 24 * MR;
@@ -82,9 +89,10 @@ final class VectorLoops {
     // Otherwise, with a single A block, B is packed a group of panels at a time, used while it is still in cache.
     boolean packBBlock = shallow || rowTo - rowFrom > MC;
     int groupCols = packBBlock ? NC : GROUP_PANELS * NR;
+    int mr = streamA ? MR_IN_PLACE : MR;
     ws.tile = GemmWorkspace.atLeast(ws.tile, MR * NR);
     if (!streamA) {
-      ws.a = GemmWorkspace.atLeast(ws.a, Math.min(MC, rowTo - rowFrom) * kcMax);
+      ws.a = GemmWorkspace.atLeast(ws.a, roundUp(Math.min(MC, rowTo - rowFrom), MR) * kcMax);
     }
     ws.b = GemmWorkspace.atLeast(ws.b, kcMax * roundUp(Math.min(groupCols, colTo - colFrom), NR));
     float[] tile = ws.tile, aBlock = ws.a, bPacked = ws.b;
@@ -111,9 +119,9 @@ final class VectorLoops {
           }
           int cBlock = cOff + ic * ldc + jc;
           if (shallow) {
-            for (int ir = 0; ir < mc; ir += MR) {
+            for (int ir = 0; ir < mc; ir += mr) {
               for (int jr = 0; jr < nc; jr += NR) {
-                microKernel(kc, aSrc, aRow0 + ir * aLd, aLd, Math.min(MR, mc - ir), bPacked, jr * kc, c,
+                tile(streamA, kc, aSrc, aRow0, aLd, ir, Math.min(mr, mc - ir), bPacked, jr * kc, c,
                     cBlock + ir * ldc + jr, ldc, Math.min(NR, nc - jr), alpha, blockBeta, tile);
               }
             }
@@ -126,8 +134,8 @@ final class VectorLoops {
             }
             int bGroup = packBBlock ? jg * kc : 0;
             for (int jr = 0; jr < gcols; jr += NR) {
-              for (int ir = 0; ir < mc; ir += MR) {
-                microKernel(kc, aSrc, aRow0 + ir * aLd, aLd, Math.min(MR, mc - ir), bPacked, bGroup + jr * kc, c,
+              for (int ir = 0; ir < mc; ir += mr) {
+                tile(streamA, kc, aSrc, aRow0, aLd, ir, Math.min(mr, mc - ir), bPacked, bGroup + jr * kc, c,
                     cBlock + ir * ldc + jg + jr, ldc, Math.min(NR, gcols - jr), alpha, blockBeta, tile);
               }
             }
@@ -142,20 +150,43 @@ final class VectorLoops {
     return (x + multiple - 1) / multiple * multiple;
   }
 
-  /** op(A)[i0 : i0+mc, p0 : p0+kc] into dst, row-major with leading dimension kc. */
+  /**
+   * op(A)[i0 : i0+mc, p0 : p0+kc] into dst as consecutive panels of MR rows, each k-major (MR floats per step of k):
+   * element (i, p) at (i / MR)·MR·kc + p·MR + i % MR. Rows past mc in the last panel are zero (their results are
+   * dropped).
+   */
   private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
       float[] dst) {
     if (!transA) {
-      for (int i = 0; i < mc; i++) {
-        System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * kc, kc);
+      // Written in order, read from the panel's rows side by side (each row read forward).
+      for (int panel = 0; panel < mc; panel += MR) {
+        int rows = Math.min(MR, mc - panel);
+        int src = aOff + (i0 + panel) * lda + p0;
+        for (int p = 0, d = panel * kc; p < kc; p++, d += MR) {
+          for (int r = 0, at = src + p; r < rows; r++, at += lda) {
+            dst[d + r] = a[at];
+          }
+        }
       }
-      return;
+    } else {
+      // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously; write MR floats in a run per panel.
+      for (int p = 0; p < kc; p++) {
+        int src = aOff + (p0 + p) * lda + i0;
+        for (int panel = 0; panel < mc; panel += MR) {
+          int d = panel * kc + p * MR;
+          for (int r = 0, rows = Math.min(MR, mc - panel); r < rows; r++) {
+            dst[d + r] = a[src + panel + r];
+          }
+        }
+      }
     }
-    // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously.
-    for (int p = 0; p < kc; p++) {
-      int src = aOff + (p0 + p) * lda + i0;
-      for (int i = 0; i < mc; i++) {
-        dst[i * kc + p] = a[src + i];
+    int padded = roundUp(mc, MR);
+    if (padded > mc) {
+      int panel = mc / MR * MR * kc;
+      for (int p = 0; p < kc; p++) {
+        for (int r = mc % MR; r < MR; r++) {
+          dst[panel + p * MR + r] = 0f;
+        }
       }
     }
   }
@@ -198,11 +229,147 @@ final class VectorLoops {
     }
   }
 
+  /** The tile at rows [ir, ir + rows) of the block: A packed (panels of MR rows) or read in place. */
+  private static void tile(boolean inPlace, int kc, float[] a, int aRow0, int aLd, int ir, int rows, float[] b,
+      int bIdx, float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
+    if (inPlace) {
+      microKernelInPlace(kc, a, aRow0 + ir * aLd, aLd, rows, b, bIdx, c, cIdx, ldc, cols, alpha, beta, tile);
+    } else {
+      microKernelPacked(kc, a, ir * kc, rows, b, bIdx, c, cIdx, ldc, cols, alpha, beta, tile);
+    }
+  }
+
   /**
-   * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR and j < cols ≤ NR, over kc steps. A row r is at
-   * a[aRow + r*lda ...] (packed or in place); the B panel is kc×NR at b[bIdx]. β = 0 does not read C.
+   * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR and j < cols ≤ NR, over kc steps, A packed: the
+   * panel's (r, p) at a[aIdx + p*MR + r]; the B panel is kc×NR at b[bIdx]. β = 0 does not read C. Rows past MR are
+   * constant-folded away when MR is 6 or 8.
    */
-  private static void microKernel(int kc, float[] a, int aRow, int lda, int rows, float[] b, int bIdx, float[] c,
+  private static void microKernelPacked(int kc, float[] a, int aIdx, int rows, float[] b, int bIdx, float[] c,
+      int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+    FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bIdx + p * NR;
+      int ap = aIdx + p * MR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[ap + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[ap + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[ap + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[ap + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[ap + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      if (MR >= 8) {
+        x = FloatVector.broadcast(S, a[ap + 6]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, a[ap + 7]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+      }
+      if (MR == 12) {
+        x = FloatVector.broadcast(S, a[ap + 8]);
+        c80 = x.fma(b0, c80);
+        c81 = x.fma(b1, c81);
+        x = FloatVector.broadcast(S, a[ap + 9]);
+        c90 = x.fma(b0, c90);
+        c91 = x.fma(b1, c91);
+        x = FloatVector.broadcast(S, a[ap + 10]);
+        ca0 = x.fma(b0, ca0);
+        ca1 = x.fma(b1, ca1);
+        x = FloatVector.broadcast(S, a[ap + 11]);
+        cb0 = x.fma(b0, cb0);
+        cb1 = x.fma(b1, cb1);
+      }
+    }
+    // A whole tile with β = 0 goes straight to C (the same operations as storeTile, so the same bits): through the
+    // buffer, its 2·MR vectors would be stored and loaded again (9% of a 1024³ product's time, measured with JFR).
+    // Only β = 0: with a second copy of these stores for β ≠ 0 the method outgrew what C1 compiles ("out of virtual
+    // registers in linear scan"), and then it never reached C2 and boxed every vector (VectorKernelsTest's allocation
+    // probe caught it). Other tiles go through the buffer, stored here rather than in a helper: a helper taking
+    // vectors that the JIT does not inline would box them.
+    if (rows == MR && cols == NR && beta == 0f) {
+      FloatVector va = FloatVector.broadcast(S, alpha);
+      c00.mul(va).intoArray(c, cIdx);
+      c01.mul(va).intoArray(c, cIdx + L);
+      c10.mul(va).intoArray(c, cIdx + 1 * ldc);
+      c11.mul(va).intoArray(c, cIdx + 1 * ldc + L);
+      c20.mul(va).intoArray(c, cIdx + 2 * ldc);
+      c21.mul(va).intoArray(c, cIdx + 2 * ldc + L);
+      c30.mul(va).intoArray(c, cIdx + 3 * ldc);
+      c31.mul(va).intoArray(c, cIdx + 3 * ldc + L);
+      c40.mul(va).intoArray(c, cIdx + 4 * ldc);
+      c41.mul(va).intoArray(c, cIdx + 4 * ldc + L);
+      c50.mul(va).intoArray(c, cIdx + 5 * ldc);
+      c51.mul(va).intoArray(c, cIdx + 5 * ldc + L);
+      if (MR >= 8) {
+        c60.mul(va).intoArray(c, cIdx + 6 * ldc);
+        c61.mul(va).intoArray(c, cIdx + 6 * ldc + L);
+        c70.mul(va).intoArray(c, cIdx + 7 * ldc);
+        c71.mul(va).intoArray(c, cIdx + 7 * ldc + L);
+      }
+      if (MR == 12) {
+        c80.mul(va).intoArray(c, cIdx + 8 * ldc);
+        c81.mul(va).intoArray(c, cIdx + 8 * ldc + L);
+        c90.mul(va).intoArray(c, cIdx + 9 * ldc);
+        c91.mul(va).intoArray(c, cIdx + 9 * ldc + L);
+        ca0.mul(va).intoArray(c, cIdx + 10 * ldc);
+        ca1.mul(va).intoArray(c, cIdx + 10 * ldc + L);
+        cb0.mul(va).intoArray(c, cIdx + 11 * ldc);
+        cb1.mul(va).intoArray(c, cIdx + 11 * ldc + L);
+      }
+      return;
+    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, 1 * NR);
+    c11.intoArray(tile, 1 * NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    if (MR >= 8) {
+      c60.intoArray(tile, 6 * NR);
+      c61.intoArray(tile, 6 * NR + L);
+      c70.intoArray(tile, 7 * NR);
+      c71.intoArray(tile, 7 * NR + L);
+    }
+    if (MR == 12) {
+      c80.intoArray(tile, 8 * NR);
+      c81.intoArray(tile, 8 * NR + L);
+      c90.intoArray(tile, 9 * NR);
+      c91.intoArray(tile, 9 * NR + L);
+      ca0.intoArray(tile, 10 * NR);
+      ca1.intoArray(tile, 10 * NR + L);
+      cb0.intoArray(tile, 11 * NR);
+      cb1.intoArray(tile, 11 * NR + L);
+    }
+    storeTile(tile, rows, cols, alpha, beta, c, cIdx, ldc);
+  }
+
+  /**
+   * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR_IN_PLACE and j < cols ≤ NR, over kc steps, A read
+   * in place: row r at a[aRow + r*lda ...]; the B panel is kc×NR at b[bIdx]. β = 0 does not read C.
+   */
+  private static void microKernelInPlace(int kc, float[] a, int aRow, int lda, int rows, float[] b, int bIdx, float[] c,
       int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
     // Rows past the edge of A repeat its last row: the reads stay in bounds and their results are dropped.
     int last = rows - 1;
@@ -239,7 +406,7 @@ final class VectorLoops {
       x = FloatVector.broadcast(S, a[a5 + p]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
-      if (MR == 8) {
+      if (MR_IN_PLACE == 8) {
         x = FloatVector.broadcast(S, a[a6 + p]);
         c60 = x.fma(b0, c60);
         c61 = x.fma(b1, c61);
@@ -262,13 +429,18 @@ final class VectorLoops {
     c41.intoArray(tile, 4 * NR + L);
     c50.intoArray(tile, 5 * NR);
     c51.intoArray(tile, 5 * NR + L);
-    if (MR == 8) {
+    if (MR_IN_PLACE == 8) {
       c60.intoArray(tile, 6 * NR);
       c61.intoArray(tile, 6 * NR + L);
       c70.intoArray(tile, 7 * NR);
       c71.intoArray(tile, 7 * NR + L);
     }
-    // C ← α·tile + β·C; β = 0 does not read C.
+    storeTile(tile, rows, cols, alpha, beta, c, cIdx, ldc);
+  }
+
+  /** C ← α·tile + β·C over rows × cols of a tile (rows of NR floats in {@code tile}); β = 0 does not read C. */
+  private static void storeTile(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int cIdx,
+      int ldc) {
     FloatVector va = FloatVector.broadcast(S, alpha);
     FloatVector vb = FloatVector.broadcast(S, beta);
     int whole = cols / L * L;
