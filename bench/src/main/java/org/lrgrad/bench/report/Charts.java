@@ -62,13 +62,17 @@ final class Charts {
       files.add(gflopsChart(report, chart.getKey(), "sgemm " + Report.transposeText(first.transpose()) + ", "
           + first.threads() + " thread(s)", "m = n = k", chart.getValue(), Gemm::m));
     }
+    // Low rank: GFLOP/s versus r per form and layer, with the bandwidth roof beside the compute roof.
     Map<String, List<Gemm>> lowRank = group(report.gemms(), g -> g.benchmark().equals(Report.LOW_RANK),
-        g -> "sgemm-lowrank-" + g.m() + "x" + g.n() + "-" + g.threads() + "t-" + g.transpose());
+        g -> "sgemm-lowrank-" + g.form() + "-" + g.layer().replace('×', 'x') + "-" + g.threads() + "t-"
+            + g.transpose());
     for (Map.Entry<String, List<Gemm>> chart : lowRank.entrySet()) {
       Gemm first = chart.getValue().get(0);
-      files.add(gflopsChart(report, chart.getKey(), "sgemm C (" + first.m() + "×" + first.n() + ") ← A (" + first.m()
-          + "×r)·B (r×" + first.n() + "), " + first.transpose() + ", " + first.threads() + " thread(s)", "r",
-          chart.getValue(), Gemm::k));
+      String product = first.form().equals("project")
+          ? "C (r×" + first.n() + ") ← A (r×" + first.k() + ")·B (" + first.k() + "×" + first.n() + ")"
+          : "C (" + first.m() + "×" + first.n() + ") ← A (" + first.m() + "×r)·B (r×" + first.n() + ")";
+      files.add(gflopsChart(report, chart.getKey(), "sgemm " + product + ", " + first.transpose() + ", "
+          + first.threads() + " thread(s)", "r", chart.getValue(), Gemm::rank));
     }
     // Step time per optimizer, one chart per implementation; the state is the same for every implementation.
     Map<String, List<Step>> byImplementation = new LinkedHashMap<>();
@@ -117,6 +121,19 @@ final class Charts {
       }
     }
     series.values().forEach(data::addSeries);
+    // The low-rank products' second roof: what the measured bandwidth allows at each r (Report.bandwidthRoof).
+    XYSeries roof = new XYSeries("bandwidth roof");
+    if (gemms.get(0).benchmark().equals(Report.LOW_RANK)) {
+      for (Gemm g : gemms) {
+        double value = report.bandwidthRoof(g);
+        if (!Double.isNaN(value) && roof.indexOf(x.apply(g)) < 0) {
+          roof.add(x.apply(g), Double.valueOf(value));
+        }
+      }
+    }
+    if (roof.getItemCount() > 0) {
+      data.addSeries(roof);
+    }
     JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, "GFLOP/s", data, PlotOrientation.VERTICAL,
         true, false, false);
     XYPlot plot = chart.getXYPlot();
@@ -125,6 +142,12 @@ final class Charts {
     for (String implementation : series.keySet()) {
       // One colour per implementation in every chart.
       renderer.setSeriesPaint(index++, PALETTE[report.implementationOrder().indexOf(implementation) % PALETTE.length]);
+    }
+    if (roof.getItemCount() > 0) {
+      renderer.setSeriesPaint(index, Color.DARK_GRAY);
+      renderer.setSeriesShapesVisible(index, false);
+      renderer.setSeriesStroke(index, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+          new float[] {6f, 4f}, 0f));
     }
     plot.setRenderer(renderer);
     LogAxis axis = new LogAxis(xLabel);
@@ -138,6 +161,11 @@ final class Charts {
     int threads = gemms.get(0).threads();
     double peak = report.peakAt(threads);
     double top = gemms.stream().mapToDouble(Gemm::gflops).filter(v -> !Double.isNaN(v)).max().orElse(1);
+    for (int i = 0; i < roof.getItemCount(); i++) {
+      // A roof far above the compute peak would flatten the chart: drawn up to twice the peak.
+      double value = roof.getY(i).doubleValue();
+      top = Math.max(top, Double.isNaN(peak) ? value : Math.min(value, 2 * peak));
+    }
     if (!Double.isNaN(peak)) {
       ValueMarker marker = new ValueMarker(peak, Color.GRAY, new BasicStroke(1.5f));
       marker.setLabel("measured peak × " + threads);

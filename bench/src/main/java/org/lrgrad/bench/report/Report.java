@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.lrgrad.bench.BandwidthBenchmark;
@@ -64,17 +65,30 @@ public final class Report {
   private final double harnessBytesPerIteration;
   private final List<String> order;
 
-  /** One sgemm result: C (m×n) ← op(A) (m×k)·op(B) (k×n). */
-  record Gemm(String benchmark, int m, int k, int n, String transpose, int threads, String implementation,
-      double gflops, double error, double allocated) {
+  /**
+   * One sgemm result: C (m×n) ← op(A) (m×k)·op(B) (k×n). {@code form} is {@code square}, or for the low-rank
+   * products {@code expand} (m×r · r×n, so k is the rank) or {@code project} (r×m · m×n, so m is the rank).
+   */
+  record Gemm(String benchmark, String form, int m, int k, int n, String transpose, int threads,
+      String implementation, double gflops, double error, double allocated) {
     String shape() {
       return benchmark.equals(SQUARE) ? Integer.toString(m) : m + "×" + k + "×" + n;
     }
 
+    /** The rank of a low-rank product (its short side). */
+    int rank() {
+      return form.equals("project") ? m : k;
+    }
+
+    /** The layer a low-rank product belongs to: its two long sides. */
+    String layer() {
+      return form.equals("project") ? k + "×" + n : m + "×" + n;
+    }
+
     /** The same product at the same thread count, whatever the implementation. */
     boolean sameCase(Gemm other) {
-      return benchmark.equals(other.benchmark) && m == other.m && k == other.k && n == other.n
-          && transpose.equals(other.transpose) && threads == other.threads;
+      return benchmark.equals(other.benchmark) && form.equals(other.form) && m == other.m && k == other.k
+          && n == other.n && transpose.equals(other.transpose) && threads == other.threads;
     }
   }
 
@@ -135,15 +149,15 @@ public final class Report {
           measuredPeak = Double.isNaN(measuredPeak) ? r.gflops() : Math.max(measuredPeak, r.gflops());
           harness = r.allocatedBytesPerCall() * r.score() * r.iterationSeconds();
         }
-        case SQUARE -> gemms.add(new Gemm(SQUARE, r.intParam("size"), r.intParam("size"), r.intParam("size"),
+        case SQUARE -> gemms.add(new Gemm(SQUARE, "square", r.intParam("size"), r.intParam("size"), r.intParam("size"),
             r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
             r.allocatedBytesPerCall()));
         case LOW_RANK -> {
           boolean project = "project".equals(r.params().get("form"));
           int m = r.intParam("m"), rank = r.intParam("r");
-          gemms.add(new Gemm(LOW_RANK, project ? rank : m, project ? m : rank, r.intParam("n"),
-              r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(), r.gflopsError(),
-              r.allocatedBytesPerCall()));
+          gemms.add(new Gemm(LOW_RANK, project ? "project" : "expand", project ? rank : m, project ? m : rank,
+              r.intParam("n"), r.param("transpose"), r.intParam("threads"), r.param("implementation"), r.gflops(),
+              r.gflopsError(), r.allocatedBytesPerCall()));
         }
         case BANDWIDTH -> bandwidth = Double.isNaN(bandwidth) ? r.score() * BandwidthBenchmark.BYTES_PER_CALL * 1e-9
             : Math.max(bandwidth, r.score() * BandwidthBenchmark.BYTES_PER_CALL * 1e-9);
@@ -532,7 +546,7 @@ public final class Report {
    * worst case where a target covers several shapes), or that this run did not measure it.
    */
   private void targetSection(StringBuilder md) {
-    md.append("## Targets (issue 6), as measured in this run\n\n");
+    md.append("## Targets (issues 6 and 16), as measured in this run\n\n");
     md.append("By how much: for a lower bound, how far the measured value is above it (met) or below it (missed,")
         .append(" with the speed-up still needed); for an upper bound, how far below or above it. Where a target")
         .append(" covers several sizes, the margin is the worst one's.\n\n");
@@ -602,9 +616,72 @@ public final class Report {
         Double.isNaN(vsSgd) ? null : vsSgd >= 1.5, atLeast(vsSgd, 1.5));
     target(md, "`vector` training step, study MLP, LRG-Adam (r = 64) ≥ 1.75 × Adam's steps/s", ratio(vsAdam)
         + " Adam's", Double.isNaN(vsAdam) ? null : vsAdam >= 1.75, atLeast(vsAdam, 1.75));
+    sgemmTargets(md);
     md.append("| training throughput ≥ PyTorch CPU, same MLP and threads | measured by `bench/compare-pytorch.sh`,")
         .append(" not by this command | | |\n");
     md.append('\n');
+  }
+
+  /**
+   * Issue 16's sgemm targets, against OpenBLAS on the kernel this run gave it (the OpenBLAS line above names it).
+   * Where the compute target sits above the bandwidth roof, the row says so: that shape cannot reach it on this
+   * machine whatever the code does.
+   */
+  private void sgemmTargets(StringBuilder md) {
+    Predicate<Gemm> subject = g -> g.implementation().equals(SUBJECT) && g.transpose().equals("NN");
+    Predicate<Gemm> square = g -> g.benchmark().equals(SQUARE);
+    Predicate<Gemm> lowRank = g -> g.benchmark().equals(LOW_RANK);
+
+    versusOpenBlas(md, "`vector` ≥ 1.0 × OpenBLAS, every square size 256…2048 (NN, 1 thread)",
+        subject.and(square).and(g -> g.threads() == 1 && g.m() >= 256 && g.m() <= 2048), Gemm::shape, 1.0);
+
+    Gemm at1024 = find(subject.and(square).and(g -> g.m() == 1024 && g.threads() == 1));
+    double ofPeak = at1024 == null ? Double.NaN : at1024.gflops() / peakAt(1);
+    target(md, "`vector` sgemm 1024³, 1 thread ≥ 85% of the measured peak", percent(ofPeak) + " of "
+        + number(peakAt(1)) + " GFLOP/s", Double.isNaN(ofPeak) ? null : ofPeak >= 0.85, atLeast(ofPeak, 0.85));
+
+    versusOpenBlas(md, "`vector` ≥ 1.2 × OpenBLAS, low-rank products r = 4…64 (both forms, 1 thread)",
+        subject.and(lowRank).and(g -> g.threads() == 1 && g.rank() >= 4 && g.rank() <= 64),
+        g -> g.form() + " " + g.shape(), 1.2);
+
+    List<String> atRank16 = new ArrayList<>();
+    double worst = Double.NaN;
+    double worstRoof = Double.NaN;
+    for (Gemm g : gemms.stream().filter(subject.and(lowRank).and(x -> x.threads() == 1 && x.rank() == 16)).toList()) {
+      double fraction = g.gflops() / peakAt(1);
+      double roof = bandwidthRoof(g) / peakAt(1);
+      atRank16.add(g.form() + " " + g.shape() + ": " + percent(fraction) + " (bandwidth roof " + percent(roof)
+          + " of peak)");
+      if (Double.isNaN(worst) || fraction < worst) {
+        worst = fraction;
+        worstRoof = roof;
+      }
+    }
+    String margin = atLeast(worst, 0.6);
+    if (!Double.isNaN(worst) && worst < 0.6 && worstRoof < 0.6) {
+      margin += "; out of reach here: the bandwidth roof of that shape is " + percent(worstRoof) + " of peak, and"
+          + " this run reached " + percent(worst / worstRoof) + " of that roof";
+    }
+    target(md, "`vector` low-rank products at r = 16 ≥ 60% of the measured peak (1 thread)",
+        String.join(", ", atRank16), Double.isNaN(worst) ? null : worst >= 0.6, margin);
+
+    versusOpenBlas(md, "`vector` 2 threads ≥ 1.0 × OpenBLAS 2 threads (square, NN)",
+        subject.and(square).and(g -> g.threads() == 2), Gemm::shape, 1.0);
+  }
+
+  /** One target row: {@code vector}'s ratio to OpenBLAS on every product {@code which} selects, the worst judged. */
+  private void versusOpenBlas(StringBuilder md, String target, Predicate<Gemm> which, Function<Gemm, String> label,
+      double bound) {
+    List<String> ratios = new ArrayList<>();
+    double worst = Double.NaN;
+    for (Gemm ours : gemms.stream().filter(which).toList()) {
+      double versus = ours.gflops() / baseline(ours);
+      if (!Double.isNaN(versus)) {
+        ratios.add(label.apply(ours) + ": " + ratio(versus));
+        worst = Double.isNaN(worst) ? versus : Math.min(worst, versus);
+      }
+    }
+    target(md, target, String.join(", ", ratios), Double.isNaN(worst) ? null : worst >= bound, atLeast(worst, bound));
   }
 
   /** The margin of {@code value} over a lower bound. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.lrgrad.bench.implementations.SgemmImplementations;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
@@ -42,11 +43,13 @@ public enum Profile {
           Job.of(PEAK).build(),
           square(oneThread, 1).param("size", 256, 512).param("transpose", "NN").build(),
           square(fast, 1).param("size", 1024).param("transpose", "NN").build(),
+          // The top of the targets' range, 2048, on the subject and OpenBLAS only (a call takes 0.1 s).
+          square(subjectAndBaseline(oneThread), 1).param("size", 2048).param("transpose", "NN").build(),
           square(withoutReference(available.sgemm(2)), 2).param("size", 1024).param("transpose", "NN").build(),
           Job.of(BANDWIDTH).build(),
           lowRank(fast, 1).param("m", 4096).param("r", 16, 64).param("n", 4096).param("transpose", "NN").build(),
-          // Both skinny forms at r = 4 … 64 on the subject, for the bandwidth roof.
-          lowRank(subject(oneThread), 1).param("form", "expand", "project").param("m", 1024)
+          // Both skinny forms at r = 4 … 64 on the subject and OpenBLAS: the targets' ratio and the bandwidth roof.
+          lowRank(subjectAndBaseline(oneThread), 1).param("form", "expand", "project").param("m", 1024)
               .param("r", 4, 8, 16, 32, 64).param("n", 1024).param("transpose", "NN").build(),
           steps(kernels.stream().filter(QUICK_STEP_KERNELS::contains).toList()).param("layer", LAYERS).build(),
           steps(kernels.contains(REFERENCE) ? List.of(REFERENCE) : List.of()).param("layer", "1024x1024").build(),
@@ -197,6 +200,12 @@ public enum Profile {
   /** The targets' kernels when they can run here, else nothing. */
   private static List<String> subject(List<String> kernels) {
     return kernels.contains(SUBJECT) ? List.of(SUBJECT) : List.of();
+  }
+
+  /** The targets' kernels and the peer they are compared with (OpenBLAS), those of them that can run here. */
+  private static List<String> subjectAndBaseline(List<String> implementations) {
+    return implementations.stream().filter(name -> name.equals(SUBJECT)
+        || name.equals(SgemmImplementations.BASELINE)).toList();
   }
 
   private static List<String> subjectOrFirst(List<String> kernels) {

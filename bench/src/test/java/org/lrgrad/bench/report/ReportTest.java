@@ -93,6 +93,53 @@ class ReportTest {
     assertTrue(md.contains("| 16×1024×1024 | vector | 40.0 ± 4.00 | 50.0% | — | 0 | 156 | 50.0% |"), md);
   }
 
+  private static JsonObject square(String implementation, int size, int threads, double gflops) {
+    return run("SgemmBenchmark.sgemm", Map.of("implementation", implementation, "size", Integer.toString(size),
+        "transpose", "NN", "threads", Integer.toString(threads)), 1, "ops/s", gflops, 0, "1 s");
+  }
+
+  private static JsonObject lowRank(String implementation, String form, double gflops) {
+    return run("LowRankSgemmBenchmark.sgemm", Map.of("implementation", implementation, "form", form, "m", "1024",
+        "r", "16", "n", "1024", "transpose", "NN", "threads", "1"), 1, "ops/s", gflops, 0, "1 s");
+  }
+
+  /** The sgemm targets against OpenBLAS, and a low-rank target that the bandwidth roof puts out of reach. */
+  @Test
+  void sgemmTargetsAgainstOpenBlasAndTheBandwidthRoof() {
+    JsonArray results = new JsonArray();
+    results.add(run("PeakBenchmark.fma", Map.of(), 1000, "ops/s", 400, 0.01, "1 s"));
+    results.add(run("BandwidthBenchmark.triad", Map.of(), 100, "ops/s", Double.NaN, 0, "1 s"));
+    results.add(square("vector", 256, 1, 48));
+    results.add(square("openblas", 256, 1, 60));
+    results.add(square("vector", 1024, 1, 344));
+    results.add(square("openblas", 1024, 1, 300));
+    results.add(square("vector", 1024, 2, 700));
+    results.add(square("openblas", 1024, 2, 600));
+    results.add(lowRank("vector", "expand", 40));
+    results.add(lowRank("openblas", "expand", 32));
+    results.add(lowRank("vector", "project", 32));
+    results.add(lowRank("openblas", "project", 31));
+    String md = new Report(info(), Results.parse(results)).markdown(List.of());
+    // Squares: 48 / 60 = 0.80× at 256 (missed, 20% below, needs 1.25×), 344 / 300 = 1.15× at 1024.
+    assertTrue(md.contains("| `vector` ≥ 1.0 × OpenBLAS, every square size 256…2048 (NN, 1 thread) | 256: 0.80×,"
+        + " 1024: 1.15× | **no** | 20% below (needs 1.25× more) |"), md);
+    // 344 / 400 = 86.0% of the peak: 1% above 85%.
+    assertTrue(md.contains("| `vector` sgemm 1024³, 1 thread ≥ 85% of the measured peak | 86.0% of 400 GFLOP/s"
+        + " | yes | 1% above |"), md);
+    // 40 / 32 = 1.25×, 32 / 31 = 1.03×: the worse misses 1.2 by 14% and needs 1.2 / 1.032 = 1.16× more.
+    assertTrue(md.contains("(both forms, 1 thread) | project 16×1024×1024: 1.03×, expand 1024×16×1024: 1.25× |"
+        + " **no** | 14% below (needs 1.16× more) |"), md);
+    // Both forms move 4·(2·16·1024 + 1024²) bytes for 2·16·1024² FLOPs: at 20.13 GB/s a roof of 156.2 GFLOP/s,
+    // 39.0% of the 400 GFLOP/s peak, so 60% is out of reach; the worse shape (32 GFLOP/s, 8.0% of the peak)
+    // reached 20.5% of that roof.
+    assertTrue(md.contains("| project 16×1024×1024: 8.0% (bandwidth roof 39.0% of peak), expand 1024×16×1024: 10.0%"
+        + " (bandwidth roof 39.0% of peak) | **no** | 87% below (needs 7.50× more); out of reach here: the bandwidth"
+        + " roof of that shape is 39.0% of peak, and this run reached 20.5% of that roof |"), md);
+    // 700 / 600 = 1.17× on two threads.
+    assertTrue(md.contains("| `vector` 2 threads ≥ 1.0 × OpenBLAS 2 threads (square, NN) | 1024: 1.17× | yes |"
+        + " 17% above |"), md);
+  }
+
   /** Whole training steps: × SGD and × Adam, and the two LRG-Adam targets, from known rates. */
   @Test
   void trainingStepRatiosAndTargets() {
@@ -215,8 +262,8 @@ class ReportTest {
     JsonArray onlyPeak = new JsonArray();
     onlyPeak.add(results().get(0));
     String md = new Report(info(), Results.parse(onlyPeak)).markdown(List.of());
-    // Five kernel and step targets and the two training-step targets.
-    assertEquals(7, md.split("not measured in this run", -1).length - 1, md);
+    // Five kernel and step targets, the two training-step targets and the five sgemm targets against OpenBLAS.
+    assertEquals(12, md.split("not measured in this run", -1).length - 1, md);
   }
 
   @Test
