@@ -33,7 +33,10 @@ class SgemmTest {
         {31, 257, 129}, {257, 257, 257}, {1, 257, 257}, {257, 1, 3}, {200, 300, 150},
         // More rows than two A blocks of the widest packed micro-kernel (MC = 288 rows at 16 lanes), with a last
         // panel of A cut short, and a depth split into two blocks.
-        {601, 97, 300}};
+        {601, 97, 300},
+        // A short op(A) with a long B: with B transposed, the vector kernels run it as Cᵀ's product (a batch of 32
+        // through a layer, and the largest short side they swap at 16 lanes, with a shallow depth).
+        {32, 1000, 300}, {128, 301, 40}};
     for (int[] s : large) {
       shapes.add(s);
     }

@@ -8,12 +8,14 @@ package org.lrgrad.kernels.vector;
 final class GemmWorkspace {
   private static final ThreadLocal<GemmWorkspace> CURRENT = new ThreadLocal<>();
 
-  /** op(A) block, row-major with leading dimension kc. */
+  /** op(A) block, as consecutive panels of MR rows, each k-major (VectorLoops.packA). */
   float[] a = new float[0];
   /** op(B) block, or a group of its panels, as consecutive kc×NR panels. */
   float[] b = new float[0];
   /** One MR×NR tile of accumulators, for tiles at the edge of C. */
   float[] tile = new float[0];
+  /** Cᵀ of a product run as its transpose (VectorKernels.sgemmAsTranspose), a block of C's columns at a time. */
+  float[] transposed = new float[0];
 
   private GemmWorkspace() {}
 

@@ -31,6 +31,9 @@ public class VectorKernels extends ReferenceKernels {
   /** Below this many multiply-adds (m·n·k), an sgemm runs on the calling thread alone. */
   static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 22;
 
+  /** Rows of Cᵀ per block of {@link #sgemmAsTranspose}, in tiles: at most 3072 × 128 floats (1.5 MiB) at 16 lanes. */
+  private static final int TRANSPOSED_BLOCK_TILES = 256;
+
   private final String name;
   private final int threads;
   /** Each calling thread's split sgemm (see {@link SgemmParts}). */
@@ -112,6 +115,38 @@ public class VectorKernels extends ReferenceKernels {
       super.sgemmUnchecked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
+    if (VectorLoops.swaps(transB, m, n)) {
+      sgemmAsTranspose(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } else {
+      gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+  }
+
+  /**
+   * C ← α·op(A)·Bᵀ + β·C as Cᵀ ← α·B·op(A)ᵀ + β·Cᵀ ({@link VectorLoops#swaps} says when and why), with Cᵀ in this
+   * thread's workspace, a block of C's columns at a time: copied in when β reads it, computed, copied back. The
+   * blocks are whole tiles of Cᵀ's rows, so each element is computed as without them.
+   */
+  private void sgemmAsTranspose(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    int block = VectorLoops.tileRows() * TRANSPOSED_BLOCK_TILES;
+    GemmWorkspace ws = GemmWorkspace.current();
+    ws.transposed = GemmWorkspace.atLeast(ws.transposed, Math.min(block, n) * m);
+    float[] t = ws.transposed;
+    for (int j0 = 0; j0 < n; j0 += block) {
+      int cols = Math.min(block, n - j0);
+      if (beta != 0f) {
+        VectorLoops.transpose(m, cols, c, cOff + j0, ldc, t, 0, m);
+      }
+      // B's rows j0 … j0+cols are the A side as stored; op(A)ᵀ is the B side (stored transposed unless A is).
+      gemm(false, !transA, cols, m, k, alpha, b, bOff + j0 * ldb, ldb, a, aOff, lda, beta, t, 0, m);
+      VectorLoops.transpose(cols, m, t, 0, m, c, cOff + j0, ldc);
+    }
+  }
+
+  /** The product on this thread, or split over the pool. */
+  private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
     int parts = sgemmParts(m, n, k);
     if (parts == 1) {
       VectorLoops.gemmBlock(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

@@ -2,6 +2,7 @@ package org.lrgrad.kernels.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,11 @@ class VectorKernelsTest {
   private static int sgemmParts(Kernels kernels, int m, int n, int k) throws ReflectiveOperationException {
     return (Integer) Class.forName(VECTOR_KERNELS).getDeclaredMethod("sgemmParts", int.class, int.class, int.class)
         .invoke(kernels, m, n, k);
+  }
+
+  private static boolean swaps(boolean transB, int m, int n) throws ReflectiveOperationException {
+    return (Boolean) Class.forName(VECTOR_KERNELS.replace("VectorKernels", "VectorLoops"))
+        .getDeclaredMethod("swaps", boolean.class, int.class, int.class).invoke(null, transB, m, n);
   }
 
   /** The system property that makes a JVM run the 128-bit width (VectorWidth's). */
@@ -137,6 +143,55 @@ class VectorKernelsTest {
         String context = one + " " + m + "x" + n + "x" + k + " transA=" + ta + " transB=" + tb;
         assertArrayEquals(c1.data, c2.data, context + ": 1 vs 2 threads");
         c2.assertCanariesIntact(context + " C");
+      }
+    }
+  }
+
+  /**
+   * A short op(A) times a transposed B runs as Cᵀ's product (VectorLoops.swaps); stored the other way round, the
+   * same B runs as it is. Both must give the same bits, on one and two threads, α and β as they come.
+   */
+  @Test
+  void sgemmGivesTheSameBitsWhenItRunsAsTheTranspose() throws Exception {
+    Random rnd = new Random(23);
+    float[][] alphaBeta = {{1f, 0f}, {0.75f, -1.5f}};
+    for (int threads : new int[] {1, 2}) {
+      Kernels kernels = vectorKernels(BITS, threads);
+      // The largest short side that runs as the transpose: four column panels of two vectors.
+      int widest = 4 * 2 * lanes(kernels);
+      // A batch-32 forward pass over several row blocks and two depth blocks; a shallow depth at the widest short
+      // side; tiny ones; one that two threads split.
+      int[][] shapes = {{32, 1000, 300}, {widest, 301, 40}, {1, 77, 9}, {5, 40, 33}, {31, 1203, 190}};
+      for (int[] s : shapes) {
+        int m = s[0], n = s[1], k = s[2];
+        assertTrue(swaps(true, m, n), m + "x" + n + "x" + k + " must run as the transpose");
+        assertFalse(swaps(false, m, n), m + "x" + n + "x" + k + " must run as it is with B not transposed");
+        if (m == 31) {
+          // Split as Cᵀ's product, 1203 rows by 31.
+          assertEquals(threads, sgemmParts(kernels, n, m, k), threads + " thread(s) must split 31x1203x190");
+        }
+        for (boolean ta : new boolean[] {false, true}) {
+          for (float[] ab : alphaBeta) {
+            Matrix a = ta ? Matrix.random(rnd, k, m, 3, 2) : Matrix.random(rnd, m, k, 3, 2);
+            Matrix b = Matrix.random(rnd, n, k, 1, 5);
+            Matrix bStored = Matrix.filled(k, n, 2, 1, 0f);
+            for (int p = 0; p < k; p++) {
+              for (int j = 0; j < n; j++) {
+                bStored.set(p, j, b.get(j, p));
+              }
+            }
+            Matrix c1 = Matrix.random(rnd, m, n, 2, 3);
+            Matrix c2 = c1.copy();
+            kernels.sgemm(ta, true, m, n, k, ab[0], a.data, a.off, a.ld, b.data, b.off, b.ld, ab[1], c1.data, c1.off,
+                c1.ld);
+            kernels.sgemm(ta, false, m, n, k, ab[0], a.data, a.off, a.ld, bStored.data, bStored.off, bStored.ld,
+                ab[1], c2.data, c2.off, c2.ld);
+            String context = kernels + " " + m + "x" + n + "x" + k + " transA=" + ta + " alpha=" + ab[0] + " beta="
+                + ab[1];
+            assertArrayEquals(c2.data, c1.data, context + ": B transposed vs B stored as op(B)");
+            c1.assertCanariesIntact(context + " C");
+          }
+        }
       }
     }
   }
