@@ -261,7 +261,7 @@ static void f32_momentum__neon(int32_t len, int first_step, float lr, float mome
 
 /* The per-call constants of an Adam step, broadcast once. */
 typedef struct adam_consts {
-  float32x4_t beta1, one_minus_beta1, beta2, one_minus_beta2, eps, step_scale, sqrt_bc2;
+  float32x4_t beta1, one_minus_beta1, beta2, one_minus_beta2, eps, step_scale, sqrt_bc2, moment_floor;
 } adam_consts;
 
 static adam_consts adam_consts_of(float beta1, float beta2, float eps, float step_scale, float sqrt_bc2) {
@@ -273,6 +273,7 @@ static adam_consts adam_consts_of(float beta1, float beta2, float eps, float ste
   k.eps = vdupq_n_f32(eps);
   k.step_scale = vdupq_n_f32(step_scale);
   k.sqrt_bc2 = vdupq_n_f32(sqrt_bc2);
+  k.moment_floor = vdupq_n_f32(lrgrad_moment_floor(eps));
   return k;
 }
 
@@ -280,6 +281,9 @@ static adam_consts adam_consts_of(float beta1, float beta2, float eps, float ste
 static float32x4_t adam_moments4(const adam_consts *k, int convention, float32x4_t grad, float *m, float *v) {
   float32x4_t mi = vaddq_f32(vmulq_f32(k->beta1, vld1q_f32(m)), vmulq_f32(k->one_minus_beta1, grad));
   float32x4_t vi = vaddq_f32(vmulq_f32(k->beta2, vld1q_f32(v)), vmulq_f32(vmulq_f32(k->one_minus_beta2, grad), grad));
+  /* lrgrad_flush_below lane by lane: +0 where |x| < moment_floor (a NaN compares false and is kept). */
+  mi = vbslq_f32(vcltq_f32(vabsq_f32(mi), k->moment_floor), vdupq_n_f32(0.0f), mi);
+  vi = vbslq_f32(vcltq_f32(vabsq_f32(vi), k->moment_floor), vdupq_n_f32(0.0f), vi);
   vst1q_f32(m, mi);
   vst1q_f32(v, vi);
   float32x4_t root = vsqrtq_f32(vi);

@@ -53,13 +53,14 @@ static void f32_momentum__scalar(int32_t len, int first_step, float lr, float mo
 static void f32_adam__scalar(int32_t len, float lr, float beta1, float beta2, float eps, float weight_decay,
     int decoupled, int convention, float step_scale, float sqrt_bc2, float *p, const float *g, float *m, float *v) {
   float l2 = decoupled ? 0.0f : weight_decay;
+  float moment_floor = lrgrad_moment_floor(eps);
   for (int32_t i = 0; i < len; i++) {
     if (decoupled && convention == LRGRAD_ADAM_TORCH) {
       p[i] *= 1.0f - lr * weight_decay;
     }
     float grad = g[i] + l2 * p[i];
-    float mi = beta1 * m[i] + (1.0f - beta1) * grad;
-    float vi = beta2 * v[i] + (1.0f - beta2) * grad * grad;
+    float mi = lrgrad_flush_below(beta1 * m[i] + (1.0f - beta1) * grad, moment_floor);
+    float vi = lrgrad_flush_below(beta2 * v[i] + (1.0f - beta2) * grad * grad, moment_floor);
     m[i] = mi;
     v[i] = vi;
     if (convention == LRGRAD_ADAM_TORCH) {
@@ -75,10 +76,11 @@ static void f32_adam__scalar(int32_t len, float lr, float beta1, float beta2, fl
 
 static void f32_adam_direction__scalar(int32_t len, float beta1, float beta2, float eps, int convention,
     float scale, float sqrt_bc2, const float *g, float *m, float *v, float *out) {
+  float moment_floor = lrgrad_moment_floor(eps);
   for (int32_t i = 0; i < len; i++) {
     float grad = g[i];
-    float mi = beta1 * m[i] + (1.0f - beta1) * grad;
-    float vi = beta2 * v[i] + (1.0f - beta2) * grad * grad;
+    float mi = lrgrad_flush_below(beta1 * m[i] + (1.0f - beta1) * grad, moment_floor);
+    float vi = lrgrad_flush_below(beta2 * v[i] + (1.0f - beta2) * grad * grad, moment_floor);
     m[i] = mi;
     v[i] = vi;
     out[i] = convention == LRGRAD_ADAM_TORCH ? scale * (mi / (sqrtf(vi) / sqrt_bc2 + eps))

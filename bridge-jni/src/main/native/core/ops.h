@@ -6,7 +6,23 @@
 #ifndef LRGRAD_OPS_H
 #define LRGRAD_OPS_H
 
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
+
+/*
+ * The smallest magnitude a stored Adam moment keeps (org.lrgrad.kernels.AdamBiasCorrection.momentFloor): with
+ * eps > 0 a moment below FLT_MIN is stored as +0, so that moments decaying after their gradient went to zero never
+ * make the next steps compute on subnormals (microcode assists on x86); with eps = 0 every value is kept.
+ */
+static inline float lrgrad_moment_floor(float eps) {
+  return eps > 0.0f ? FLT_MIN : 0.0f;
+}
+
+/* x, or +0 when |x| < moment_floor; NaN kept. */
+static inline float lrgrad_flush_below(float x, float moment_floor) {
+  return fabsf(x) < moment_floor ? 0.0f : x;
+}
 
 typedef struct lrgrad_ops {
   /* m, n, k >= 1: the floats of workspace gemm needs. */

@@ -99,7 +99,8 @@ LRGRAD_API int32_t lrgrad_momentum_step(int32_t variant, int32_t len, int32_t st
  * (GALORE, which ignores sqrt_bc2); decoupled decay placed as the convention says. The step-only scalars come from
  * the caller, so that every bridge uses the same bits: step_scale = lr / bc1 (TORCH) or lr * sqrt(bc2) / bc1
  * (GALORE), sqrt_bc2 = sqrt(bc2), with bc = 1 - beta^step in double, rounded to float once
- * (org.lrgrad.kernels.AdamBiasCorrection).
+ * (org.lrgrad.kernels.AdamBiasCorrection). With eps > 0, a new m or v below FLT_MIN is stored as +0 (subnormals
+ * cost microcode assists on x86; the step changes by less than lr*FLT_MIN/eps); with eps = 0 every value is kept.
  */
 LRGRAD_API int32_t lrgrad_adam_step(int32_t variant, int32_t len, float lr, float beta1, float beta2, float eps,
     float weight_decay, int32_t decoupled_weight_decay, int32_t convention, float step_scale, float sqrt_bc2,
@@ -107,7 +108,7 @@ LRGRAD_API int32_t lrgrad_adam_step(int32_t variant, int32_t len, float lr, floa
 
 /*
  * Adam's moments and bias-corrected direction without a parameter: out <- scale * (the ratio of lrgrad_adam_step),
- * with scale the step_scale of lr = 1. out may be g (the same pointer).
+ * with scale the step_scale of lr = 1. out may be g (the same pointer). m and v are flushed as in lrgrad_adam_step.
  */
 LRGRAD_API int32_t lrgrad_adam_direction(int32_t variant, int32_t len, float beta1, float beta2, float eps,
     int32_t convention, float scale, float sqrt_bc2, const float *g, float *m, float *v, float *out);

@@ -57,13 +57,14 @@ public class ReferenceKernels extends Kernels {
     float stepScale = AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step);
     float sqrtBc2 = AdamBiasCorrection.sqrtBiasCorrection2(beta2, step);
     float l2 = decoupledWeightDecay ? 0f : weightDecay;
+    float floor = AdamBiasCorrection.momentFloor(eps);
     for (int i = 0; i < len; i++) {
       if (decoupledWeightDecay && convention == AdamConvention.TORCH) {
         p[pOff + i] *= 1f - lr * weightDecay;
       }
       float grad = g[gOff + i] + l2 * p[pOff + i];
-      float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
-      float vi = beta2 * v[vOff + i] + (1f - beta2) * grad * grad;
+      float mi = AdamBiasCorrection.flushBelow(beta1 * m[mOff + i] + (1f - beta1) * grad, floor);
+      float vi = AdamBiasCorrection.flushBelow(beta2 * v[vOff + i] + (1f - beta2) * grad * grad, floor);
       m[mOff + i] = mi;
       v[vOff + i] = vi;
       if (convention == AdamConvention.TORCH) {
@@ -83,10 +84,11 @@ public class ReferenceKernels extends Kernels {
       int outOff) {
     float scale = AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step);
     float sqrtBc2 = AdamBiasCorrection.sqrtBiasCorrection2(beta2, step);
+    float floor = AdamBiasCorrection.momentFloor(eps);
     for (int i = 0; i < len; i++) {
       float grad = g[gOff + i];
-      float mi = beta1 * m[mOff + i] + (1f - beta1) * grad;
-      float vi = beta2 * v[vOff + i] + (1f - beta2) * grad * grad;
+      float mi = AdamBiasCorrection.flushBelow(beta1 * m[mOff + i] + (1f - beta1) * grad, floor);
+      float vi = AdamBiasCorrection.flushBelow(beta2 * v[vOff + i] + (1f - beta2) * grad * grad, floor);
       m[mOff + i] = mi;
       v[vOff + i] = vi;
       out[outOff + i] = convention == AdamConvention.TORCH

@@ -2,6 +2,7 @@ package org.lrgrad.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -11,6 +12,7 @@ import org.lrgrad.kernels.testing.BadInput;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.kernels.testing.Matrix;
 import org.lrgrad.kernels.testing.Sizes;
+import org.lrgrad.kernels.testing.SubnormalMoments;
 import org.lrgrad.kernels.testing.Tolerance;
 
 /**
@@ -141,6 +143,36 @@ class AdamStepTest {
       double moved = Math.abs(results[0][j] - p0.get(0, j));
       assertTrue(Math.abs(results[0][j] - results[1][j]) > 0.1 * moved,
           "TORCH and GALORE should differ at " + j + ": " + results[0][j] + " vs " + results[1][j]);
+    }
+  }
+
+  /**
+   * A moment that decays below the smallest normal float is stored as +0 when ε &gt; 0 (x86 computes on subnormals
+   * through microcode assists) and kept when ε = 0; the parameter does not move where both moments are zero.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void subnormalMomentsAreStoredAsZeroWhenEpsilonIsPositive(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    for (int len : new int[] {3, 37, 64}) {
+      for (AdamConvention c : AdamConvention.values()) {
+        for (float eps : new float[] {1e-8f, 0f}) {
+          float[] m0 = SubnormalMoments.m(len), v0 = SubnormalMoments.v(len);
+          float[] m = m0.clone(), v = v0.clone(), p = new float[len], g = new float[len];
+          Arrays.fill(p, 0.25f);
+          kernels.adamStep(len, 3, 1e-3f, SubnormalMoments.BETA1, SubnormalMoments.BETA2, eps, 0f, false, c, p, 0,
+              g, 0, m, 0, v, 0);
+          String context = kernels + " adamStep len=" + len + " " + c + " eps=" + eps;
+          SubnormalMoments.assertStepped(context, "m", SubnormalMoments.BETA1, m0, m, eps > 0f);
+          SubnormalMoments.assertStepped(context, "v", SubnormalMoments.BETA2, v0, v, eps > 0f);
+          for (int i = 0; i < len; i++) {
+            assertTrue(Float.isFinite(p[i]), context + " p[" + i + "] = " + p[i]);
+            if (eps > 0f && m[i] == 0f) {
+              assertTrue(p[i] == 0.25f, context + " p[" + i + "] moved to " + p[i] + " with m = 0");
+            }
+          }
+        }
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
 
 /**
@@ -560,18 +561,25 @@ final class VectorLoops {
     FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
     FloatVector vEps = FloatVector.broadcast(S, eps);
     FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
+    FloatVector floor = FloatVector.broadcast(S, AdamBiasCorrection.momentFloor(eps));
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(S, p, pOff + i).mul(vDecayFactor);
       FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vL2));
-      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
-      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
+      FloatVector mv = flushBelow(FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1)), floor);
+      FloatVector vv = flushBelow(FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad)),
+          floor);
       mv.intoArray(m, mOff + i);
       vv.intoArray(v, vOff + i);
       pv = pv.sub(mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale));
       pv.sub(pv.mul(vDecayStep), decayAfter).intoArray(p, pOff + i);
     }
     return bound;
+  }
+
+  /** {@link AdamBiasCorrection#flushBelow} lane by lane: +0 where |x| &lt; floor, NaN kept. */
+  private static FloatVector flushBelow(FloatVector x, FloatVector floor) {
+    return x.blend(FloatVector.zero(S), x.abs().compare(VectorOperators.LT, floor));
   }
 
   static int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
@@ -586,11 +594,13 @@ final class VectorLoops {
     FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
     FloatVector vEps = FloatVector.broadcast(S, eps);
     FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
+    FloatVector floor = FloatVector.broadcast(S, AdamBiasCorrection.momentFloor(eps));
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
-      FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1));
-      FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad));
+      FloatVector mv = flushBelow(FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1)), floor);
+      FloatVector vv = flushBelow(FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad)),
+          floor);
       mv.intoArray(m, mOff + i);
       vv.intoArray(v, vOff + i);
       mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
