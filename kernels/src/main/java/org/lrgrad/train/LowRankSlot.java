@@ -19,7 +19,8 @@ import org.lrgrad.train.memory.MemoryTag;
  * array. A step updates only the factor (F += −η·α·N, then c and F decay by (1 − η·λ): GaLore's order). The layer
  * adds the factor's term where it uses W, for a batch of b rows: forward y = c·x·W₀ᵀ + (x·Aᵀ)·Pᵀ, input gradient
  * dX = c·dY·W₀ + (dY·P)·A, where dY·P is the product the projected gradient (dY·P)ᵀ·X has just formed (kept and
- * reused when the input gradient follows on the same rows, as in a linear layer). The full G is never formed. W₀
+ * reused when the input gradient follows on the same rows, as in a linear layer); on the right, x·Qᵀ from the
+ * forward is kept likewise for the projected gradient R = dYᵀ·(x·Qᵀ). The full G is never formed. W₀
  * absorbs the factor (W₀ ← c·W₀ + P·A, A ← 0, c ← 1: 2·m·n·r FLOPs) after the step that precedes a refresh (a new
  * projector needs W in the old one's basis merged first), and whenever a caller reads the weights through
  * {@link Parameter#data()} or {@link Trainer#mergeFactoredUpdates()}.
@@ -74,6 +75,14 @@ final class LowRankSlot extends Slot {
   private int projectedDyOff;
   private int projectedDyLd;
   private int projectedRows;
+  /**
+   * The x whose x·Qᵀ {@link #rankRows} holds after a right-side {@link #forward}, for the projected gradient
+   * R = dYᵀ·(x·Qᵀ) to reuse; null once anything else has written rankRows or Q has changed.
+   */
+  private float[] forwardX;
+  private int forwardXOff;
+  private int forwardXLd;
+  private int forwardRows;
 
   LowRankSlot(Parameter param, LowRankAdam config, int rank) {
     super(param);
@@ -156,6 +165,7 @@ final class LowRankSlot extends Slot {
       return;
     }
     projectedDy = null; // a new pass: whatever rankRows holds is not this pass's dY·P
+    forwardX = null;
     int cols = this.n;
     k.sgemm(false, true, n, m, cols, weightScale[0], x, xOff, ldx, param.values(), 0, cols, accumulate ? 1f : 0f,
         y, yOff, ldy);
@@ -170,6 +180,10 @@ final class LowRankSlot extends Slot {
       // y += (x·Qᵀ)·Bᵀ
       k.sgemm(false, true, n, rank, cols, 1f, x, xOff, ldx, projector, 0, ldProjector, 0f, rankRows, 0, rank);
       k.sgemm(false, true, n, m, rank, 1f, rankRows, 0, rank, factor, 0, ldLow, 1f, y, yOff, ldy);
+      forwardX = x;
+      forwardXOff = xOff;
+      forwardXLd = ldx;
+      forwardRows = n;
     }
   }
 
@@ -197,6 +211,7 @@ final class LowRankSlot extends Slot {
       k.sgemm(false, false, n, cols, rank, 1f, rankRows, 0, rank, projector, 0, ldProjector, 1f, dx, dxOff, lddx);
     }
     projectedDy = null;
+    forwardX = null;
   }
 
   /**
@@ -221,6 +236,7 @@ final class LowRankSlot extends Slot {
     weightScale[0] = 1f;
     pending = false;
     projectedDy = null;
+    forwardX = null;
   }
 
   @Override
@@ -228,7 +244,11 @@ final class LowRankSlot extends Slot {
     refreshSkipped = false;
     float[] work = workspace.array();
     projectedDy = null;
+    // x·Qᵀ from this pass's forward, if it was formed from these very rows with this Q (a refresh draws a new Q).
+    boolean forwardRowsKept = forwardX == x && forwardXOff == xOff && forwardXLd == ldx && forwardRows == rows;
+    forwardX = null;
     if (completed % config.updateInterval() == 0) {
+      forwardRowsKept = false;
       // The step before a refresh merged already (see apply); this only matters for a state set from outside.
       materialize();
       long refreshIndex = completed / config.updateInterval();
@@ -247,6 +267,12 @@ final class LowRankSlot extends Slot {
       projectedDyOff = dyOff;
       projectedDyLd = lddy;
       projectedRows = rows;
+      return;
+    }
+    if (forwardRowsKept) {
+      // R = dYᵀ·(x·Qᵀ): the second of projectLinearGradient's two products (the same call, so the same bits), the
+      // first being the forward's.
+      k.sgemm(true, false, m, rank, rows, 1f, dy, dyOff, lddy, rankRows, 0, rank, 0f, lowGrad, 0, ldLow);
       return;
     }
     LowRankOps.projectLinearGradient(k, side, rows, m, n, rank, x, xOff, ldx, dy, dyOff, lddy, projector, 0,
