@@ -237,6 +237,8 @@ static void momentum4(float *p, const float *g, float *buf, int first_step, floa
   float32x4_t b = first_step
       ? grad
       : vaddq_f32(vmulq_f32(vm, vld1q_f32(buf)), vmulq_f32(vdupq_n_f32(1.0f - dampening), grad));
+  /* lrgrad_flush_below(b, FLT_MIN) lane by lane. */
+  b = vbslq_f32(vcltq_f32(vabsq_f32(b), vdupq_n_f32(FLT_MIN)), vdupq_n_f32(0.0f), b);
   vst1q_f32(buf, b);
   float32x4_t update = nesterov ? vaddq_f32(grad, vmulq_f32(vm, b)) : b;
   vst1q_f32(p, vsubq_f32(pv, vmulq_f32(vdupq_n_f32(lr), update)));

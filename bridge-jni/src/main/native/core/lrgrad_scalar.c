@@ -43,7 +43,7 @@ static void f32_momentum__scalar(int32_t len, int first_step, float lr, float mo
     int nesterov, float weight_decay, float *p, const float *g, float *buf) {
   for (int32_t i = 0; i < len; i++) {
     float grad = g[i] + weight_decay * p[i];
-    float b = first_step ? grad : momentum * buf[i] + (1.0f - dampening) * grad;
+    float b = lrgrad_flush_below(first_step ? grad : momentum * buf[i] + (1.0f - dampening) * grad, FLT_MIN);
     buf[i] = b;
     float update = nesterov ? grad + momentum * b : b;
     p[i] -= lr * update;

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 /*
- * The smallest magnitude a stored Adam moment keeps (org.lrgrad.kernels.AdamBiasCorrection.momentFloor): with
- * eps > 0 a moment below FLT_MIN is stored as +0, so that moments decaying after their gradient went to zero never
- * make the next steps compute on subnormals (microcode assists on x86); with eps = 0 every value is kept.
+ * Optimizer state never holds a subnormal float (org.lrgrad.kernels.Subnormals, which says why): a momentum buffer
+ * below FLT_MIN is stored as +0, and so are Adam's moments when eps > 0 (this function's floor); with eps = 0 every
+ * Adam value is kept.
  */
 static inline float lrgrad_moment_floor(float eps) {
   return eps > 0.0f ? FLT_MIN : 0.0f;

@@ -88,7 +88,8 @@ LRGRAD_API int32_t lrgrad_sgd_step(int32_t variant, int32_t len, float lr, float
 
 /*
  * SGD with momentum (torch.optim.SGD): g' = g + wd*p; buf <- g' on step 1, else momentum*buf + (1-dampening)*g';
- * p <- p - lr*(nesterov ? g' + momentum*buf : buf). step is 1-based.
+ * p <- p - lr*(nesterov ? g' + momentum*buf : buf). step is 1-based. A new buf below FLT_MIN is stored as +0
+ * (subnormals cost microcode assists on x86; p changes by less than lr*FLT_MIN).
  */
 LRGRAD_API int32_t lrgrad_momentum_step(int32_t variant, int32_t len, int32_t step, float lr, float momentum,
     float dampening, int32_t nesterov, float weight_decay, float *p, const float *g, float *buf);

@@ -105,7 +105,8 @@ public abstract class Kernels {
   /**
    * SGD with momentum, PyTorch semantics ({@code torch.optim.SGD}): g' = g + wd·p; on step 1 buf ← g', later
    * buf ← μ·buf + (1−dampening)·g'; the update is g' + μ·buf with Nesterov, buf otherwise; p ← p − lr·update.
-   * {@code step} is 1-based. g is not modified.
+   * {@code step} is 1-based. g is not modified. A new buf below the smallest normal float is stored as +0
+   * ({@link Subnormals}).
    */
   public final void momentumStep(int len, int step, float lr, float momentum, float dampening, boolean nesterov,
       float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
@@ -154,7 +155,7 @@ public abstract class Kernels {
    * {@code decoupledWeightDecay} false, weight decay is the L2 form (g' = g + wd·p, {@code torch.optim.Adam});
    * with true it is AdamW's decoupled decay, placed as the convention says. g is not modified. With ε &gt; 0 a
    * moment whose new value is below the smallest normal float is stored as +0
-   * ({@link AdamBiasCorrection#momentFloor}: subnormals cost x86 microcode assists; the step changes by less than
+   * ({@link Subnormals#adamFloor}: subnormals cost x86 microcode assists; the step changes by less than
    * lr·1.2e-38/ε).
    */
   public final void adamStep(int len, int step, float lr, float beta1, float beta2, float eps, float weightDecay,

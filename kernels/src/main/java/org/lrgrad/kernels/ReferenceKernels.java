@@ -43,7 +43,8 @@ public class ReferenceKernels extends Kernels {
       boolean nesterov, float weightDecay, float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff) {
     for (int i = 0; i < len; i++) {
       float grad = g[gOff + i] + weightDecay * p[pOff + i];
-      float b = step == 1 ? grad : momentum * buf[bufOff + i] + (1f - dampening) * grad;
+      float b = Subnormals.flushBelow(step == 1 ? grad : momentum * buf[bufOff + i] + (1f - dampening) * grad,
+          Subnormals.MOMENTUM_FLOOR);
       buf[bufOff + i] = b;
       float update = nesterov ? grad + momentum * b : b;
       p[pOff + i] -= lr * update;
@@ -57,14 +58,14 @@ public class ReferenceKernels extends Kernels {
     float stepScale = AdamBiasCorrection.stepScale(convention, lr, beta1, beta2, step);
     float sqrtBc2 = AdamBiasCorrection.sqrtBiasCorrection2(beta2, step);
     float l2 = decoupledWeightDecay ? 0f : weightDecay;
-    float floor = AdamBiasCorrection.momentFloor(eps);
+    float floor = Subnormals.adamFloor(eps);
     for (int i = 0; i < len; i++) {
       if (decoupledWeightDecay && convention == AdamConvention.TORCH) {
         p[pOff + i] *= 1f - lr * weightDecay;
       }
       float grad = g[gOff + i] + l2 * p[pOff + i];
-      float mi = AdamBiasCorrection.flushBelow(beta1 * m[mOff + i] + (1f - beta1) * grad, floor);
-      float vi = AdamBiasCorrection.flushBelow(beta2 * v[vOff + i] + (1f - beta2) * grad * grad, floor);
+      float mi = Subnormals.flushBelow(beta1 * m[mOff + i] + (1f - beta1) * grad, floor);
+      float vi = Subnormals.flushBelow(beta2 * v[vOff + i] + (1f - beta2) * grad * grad, floor);
       m[mOff + i] = mi;
       v[vOff + i] = vi;
       if (convention == AdamConvention.TORCH) {
@@ -84,11 +85,11 @@ public class ReferenceKernels extends Kernels {
       int outOff) {
     float scale = AdamBiasCorrection.stepScale(convention, 1f, beta1, beta2, step);
     float sqrtBc2 = AdamBiasCorrection.sqrtBiasCorrection2(beta2, step);
-    float floor = AdamBiasCorrection.momentFloor(eps);
+    float floor = Subnormals.adamFloor(eps);
     for (int i = 0; i < len; i++) {
       float grad = g[gOff + i];
-      float mi = AdamBiasCorrection.flushBelow(beta1 * m[mOff + i] + (1f - beta1) * grad, floor);
-      float vi = AdamBiasCorrection.flushBelow(beta2 * v[vOff + i] + (1f - beta2) * grad * grad, floor);
+      float mi = Subnormals.flushBelow(beta1 * m[mOff + i] + (1f - beta1) * grad, floor);
+      float vi = Subnormals.flushBelow(beta2 * v[vOff + i] + (1f - beta2) * grad * grad, floor);
       m[mOff + i] = mi;
       v[vOff + i] = vi;
       out[outOff + i] = convention == AdamConvention.TORCH

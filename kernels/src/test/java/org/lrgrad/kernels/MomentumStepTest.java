@@ -10,6 +10,7 @@ import org.lrgrad.kernels.testing.BadInput;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.kernels.testing.Matrix;
 import org.lrgrad.kernels.testing.Sizes;
+import org.lrgrad.kernels.testing.SubnormalMoments;
 import org.lrgrad.kernels.testing.Tolerance;
 
 /**
@@ -111,6 +112,22 @@ class MomentumStepTest {
     for (int j = 0; j < len; j++) {
       assertEquals(Float.floatToRawIntBits(g.get(0, j)), Float.floatToRawIntBits(buf.get(0, j)),
           "step 1 with weightDecay=0: buf = g exactly at " + j);
+    }
+  }
+
+  /** A buffer that decays below the smallest normal float is stored as +0 (x86 computes on subnormals slowly). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(Implementations.ALL)
+  void subnormalBufferIsStoredAsZero(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    for (int len : new int[] {3, 37, 64}) {
+      for (boolean nesterov : new boolean[] {false, true}) {
+        float[] buf0 = SubnormalMoments.m(len);
+        float[] buf = buf0.clone(), p = new float[len], g = new float[len];
+        kernels.momentumStep(len, 2, 0.1f, SubnormalMoments.BETA1, 0f, nesterov, 0f, p, 0, g, 0, buf, 0);
+        SubnormalMoments.assertStepped(kernels + " momentumStep len=" + len + " nesterov=" + nesterov, "buf",
+            SubnormalMoments.BETA1, buf0, buf, true);
+      }
     }
   }
 

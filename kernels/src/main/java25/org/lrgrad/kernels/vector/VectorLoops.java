@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.lrgrad.kernels.AdamBiasCorrection;
 import org.lrgrad.kernels.AdamConvention;
+import org.lrgrad.kernels.Subnormals;
 
 /**
  * The vector loops of {@link VectorKernels}, at this JVM's one vector width ({@link VectorWidth}): the JIT turns
@@ -531,12 +531,13 @@ final class VectorLoops {
     FloatVector vMomentum = FloatVector.broadcast(S, momentum);
     FloatVector vKeep = FloatVector.broadcast(S, 1f - dampening);
     FloatVector vDecay = FloatVector.broadcast(S, weightDecay);
+    FloatVector floor = FloatVector.broadcast(S, Subnormals.MOMENTUM_FLOOR);
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(S, p, pOff + i);
       FloatVector grad = FloatVector.fromArray(S, g, gOff + i).add(pv.mul(vDecay));
-      FloatVector bv = firstStep ? grad
-          : FloatVector.fromArray(S, buf, bufOff + i).mul(vMomentum).add(grad.mul(vKeep));
+      FloatVector bv = flushBelow(firstStep ? grad
+          : FloatVector.fromArray(S, buf, bufOff + i).mul(vMomentum).add(grad.mul(vKeep)), floor);
       bv.intoArray(buf, bufOff + i);
       FloatVector update = nesterov ? grad.add(bv.mul(vMomentum)) : bv;
       pv.sub(update.mul(vLr)).intoArray(p, pOff + i);
@@ -561,7 +562,7 @@ final class VectorLoops {
     FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
     FloatVector vEps = FloatVector.broadcast(S, eps);
     FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
-    FloatVector floor = FloatVector.broadcast(S, AdamBiasCorrection.momentFloor(eps));
+    FloatVector floor = FloatVector.broadcast(S, Subnormals.adamFloor(eps));
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector pv = FloatVector.fromArray(S, p, pOff + i).mul(vDecayFactor);
@@ -577,7 +578,7 @@ final class VectorLoops {
     return bound;
   }
 
-  /** {@link AdamBiasCorrection#flushBelow} lane by lane: +0 where |x| &lt; floor, NaN kept. */
+  /** {@link Subnormals#flushBelow} lane by lane: +0 where |x| &lt; floor, NaN kept. */
   private static FloatVector flushBelow(FloatVector x, FloatVector floor) {
     return x.blend(FloatVector.zero(S), x.abs().compare(VectorOperators.LT, floor));
   }
@@ -594,7 +595,7 @@ final class VectorLoops {
     FloatVector vKeep2 = FloatVector.broadcast(S, 1f - beta2);
     FloatVector vEps = FloatVector.broadcast(S, eps);
     FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
-    FloatVector floor = FloatVector.broadcast(S, AdamBiasCorrection.momentFloor(eps));
+    FloatVector floor = FloatVector.broadcast(S, Subnormals.adamFloor(eps));
     int bound = S.loopBound(len);
     for (int i = 0; i < bound; i += L) {
       FloatVector grad = FloatVector.fromArray(S, g, gOff + i);

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Moments at the edge of the normal floats, for the tests of {@code adamStep} and {@code adamDirection}: with a zero
- * gradient one step multiplies m by β1 and v by β2, which takes some cells below {@link Float#MIN_NORMAL}. With ε &gt;
- * 0 those must come back as +0 (AdamBiasCorrection.momentFloor); with ε = 0 they must keep the plain product.
+ * Optimizer state at the edge of the normal floats, for the tests of {@code momentumStep}, {@code adamStep} and
+ * {@code adamDirection}: with a zero gradient one step multiplies a momentum buffer or m by its β and v by β2, which
+ * takes some cells below {@link Float#MIN_NORMAL}. Those must come back as +0 (org.lrgrad.kernels.Subnormals; for
+ * Adam with ε &gt; 0); Adam with ε = 0 must keep the plain product.
  * Cells cycle through four cases so that any length covers each in a vector body and in a tail.
  */
 public final class SubnormalMoments {
