@@ -8,7 +8,7 @@ package org.lrgrad.kernels;
  * buffer or Adam's first moment decays by its β each step and falls below the smallest normal float (1.18e-38)
  * within a few hundred steps; Adam's second moment follows after some tens of thousands. x86 processors compute
  * with subnormal operands and results through microcode assists, many times slower, unless flush-to-zero is set,
- * which the JVM never does. On the study's MLP this slowed Adam's whole training step 4.2× and momentum's 1.8×
+ * which the JVM never does. On the study's MLP this slowed Adam's whole training step 4.2× and momentum's 2.1×
  * (docs/benchmarks.md). So {@link Kernels#momentumStep}, {@link Kernels#adamStep} and {@link Kernels#adamDirection}
  * store a new state value below the floor as +0. What that gives up changes a parameter by less than lr·1.18e-38
  * (momentum) or lr·1.18e-38/ε (Adam) per step, far below a float's resolution of any parameter above 1e-30.
