@@ -239,8 +239,12 @@ public final class Report {
    */
   double bandwidthRoof(Gemm g) {
     double flops = 2.0 * g.m() * g.n() * g.k();
-    double bytes = 4.0 * ((double) g.m() * g.k() + (double) g.k() * g.n() + (double) g.m() * g.n());
-    return bandwidth * flops / bytes;
+    return bandwidth * flops / bytesMoved(g);
+  }
+
+  /** The bytes a product moves at least: every operand once. */
+  static double bytesMoved(Gemm g) {
+    return 4.0 * ((double) g.m() * g.k() + (double) g.k() * g.n() + (double) g.m() * g.n());
   }
 
   double peakAt(int threads) {
@@ -624,8 +628,10 @@ public final class Report {
 
   /**
    * Issue 16's sgemm targets, against OpenBLAS on the kernel this run gave it (the OpenBLAS line above names it).
-   * Where the compute target sits above the bandwidth roof, the row says so: that shape cannot reach it on this
-   * machine whatever the code does.
+   * Where the compute target sits above the bandwidth roof of a shape whose operands cannot stay in cache between
+   * calls, the row says so: that shape cannot reach it on this machine whatever the code does. Smaller shapes are
+   * not judged by the roof: their operands stay in cache from one call to the next (on 2026-12-06 the expand form at
+   * 1024×4×1024 ran at 110% of its roof).
    */
   private void sgemmTargets(StringBuilder md) {
     Predicate<Gemm> subject = g -> g.implementation().equals(SUBJECT) && g.transpose().equals("NN");
@@ -646,7 +652,9 @@ public final class Report {
 
     List<String> atRank16 = new ArrayList<>();
     double worst = Double.NaN;
-    double worstRoof = Double.NaN;
+    // The lowest roof among the shapes as large as one of the bandwidth benchmark's arrays, which no cache holds.
+    Gemm roofBound = null;
+    double beyondCaches = 4.0 * BandwidthBenchmark.FLOATS;
     for (Gemm g : gemms.stream().filter(subject.and(lowRank).and(x -> x.threads() == 1 && x.rank() == 16)).toList()) {
       double fraction = g.gflops() / peakAt(1);
       double roof = bandwidthRoof(g) / peakAt(1);
@@ -654,13 +662,17 @@ public final class Report {
           + " of peak)");
       if (Double.isNaN(worst) || fraction < worst) {
         worst = fraction;
-        worstRoof = roof;
+      }
+      if (bytesMoved(g) >= beyondCaches && (roofBound == null || roof < bandwidthRoof(roofBound) / peakAt(1))) {
+        roofBound = g;
       }
     }
     String margin = atLeast(worst, 0.6);
-    if (!Double.isNaN(worst) && worst < 0.6 && worstRoof < 0.6) {
-      margin += "; out of reach here: the bandwidth roof of that shape is " + percent(worstRoof) + " of peak, and"
-          + " this run reached " + percent(worst / worstRoof) + " of that roof";
+    double boundRoof = roofBound == null ? Double.NaN : bandwidthRoof(roofBound) / peakAt(1);
+    if (!Double.isNaN(worst) && worst < 0.6 && boundRoof < 0.6) {
+      margin += "; out of reach here: " + roofBound.form() + " " + roofBound.shape() + ", whose operands outgrow the"
+          + " caches as the bandwidth benchmark's arrays do, has a bandwidth roof of " + percent(boundRoof)
+          + " of peak, and this run reached " + percent(roofBound.gflops() / peakAt(1) / boundRoof) + " of it";
     }
     target(md, "`vector` low-rank products at r = 16 ≥ 60% of the measured peak (1 thread)",
         String.join(", ", atRank16), Double.isNaN(worst) ? null : worst >= 0.6, margin);
