@@ -30,8 +30,8 @@ final class VectorLoops {
   // of B and one broadcast of A. A packed A block is stored in panels of MR rows, k-major (MR floats per step of k),
   // so that the micro-kernel reads A through one index: at 16 lanes (AVX-512, 32 registers) twelve rows (27
   // registers); at 8 lanes (AVX2, 16 registers) six rows (15); at 4 lanes, NEON's width, eight rows (19 of AArch64's
-  // 32). Measured on an AVX-512 host, the micro-kernel alone on data in L1: twelve packed rows 175 GFLOP/s (82% of
-  // the core's peak), six packed rows 151, six rows read in place 143 (2026-12-06). A read in place (not packed, when
+  // 32). Measured on an AVX-512 host, the micro-kernel alone on data in L1 (a throwaway timing loop): twelve packed
+  // rows 175 GFLOP/s, six packed rows 151, six rows read in place 143 (2026-12-06). A read in place (not packed, when
   // it is not reused enough) goes through a second micro-kernel that takes each row where it is: one index per row,
   // so fewer rows (six, or eight at 4 lanes). A B panel (KC×NR) stays in L1 and is reused across the MC rows of an A
   // block that stays in L2; a B block (KC×NC) is reused across A blocks. Every element of C is summed in the same
