@@ -7,7 +7,6 @@
 #define LRGRAD_OPS_H
 
 #include <float.h>
-#include <math.h>
 #include <stdint.h>
 
 /*
@@ -19,9 +18,10 @@ static inline float lrgrad_moment_floor(float eps) {
   return eps > 0.0f ? FLT_MIN : 0.0f;
 }
 
-/* x, or +0 when |x| < moment_floor; NaN kept. */
+/* x, or +0 when |x| < moment_floor; NaN kept. Two comparisons, not fabsf: the freestanding Android build has no
+   libm, and these give the same result for every x, -0 and NaN included. */
 static inline float lrgrad_flush_below(float x, float moment_floor) {
-  return fabsf(x) < moment_floor ? 0.0f : x;
+  return x < moment_floor && x > -moment_floor ? 0.0f : x;
 }
 
 typedef struct lrgrad_ops {
