@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.lrgrad.kernels.KernelProvider.Candidate;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.ProjectionSide;
+import org.lrgrad.kernels.ReferenceKernels;
 import org.lrgrad.kernels.testing.Implementations;
 import org.lrgrad.train.LowRankAdam.Accumulation;
 import org.lrgrad.train.checkpoint.Checkpoint;
@@ -163,6 +165,29 @@ class FactoredAccumulationTest {
       p.data();
     }
     TrainTesting.assertSameState(merged, TrainTesting.snapshot(t));
+  }
+
+  /**
+   * On the right side the projected gradient R = dYᵀ·(x·Qᵀ) takes x·Qᵀ from the layer's forward: one product x·Qᵀ
+   * per matrix and step (the forward's, or the gradient's at a refresh step, whose forward has no factor to add),
+   * where forming it again would make two on every step between refreshes.
+   */
+  @Test
+  void theRightSideFormsXTimesQTransposedOncePerStep() {
+    Map<String, Integer> products = new TreeMap<>();
+    Kernels counting = new ReferenceKernels() {
+      @Override
+      protected void sgemmUnchecked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+          int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (!transA && transB && m == BATCH && n == 4) {
+          products.merge("x(" + m + "x" + k + ")·Qᵀ", 1, Integer::sum);
+        }
+        super.sgemmUnchecked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      }
+    };
+    train(trainer(counting, "LRG-right", "MLP", Accumulation.FACTORED), STEPS);
+    // Inputs of 24 (the first layer) and of 32 (the hidden and the output layers), each matrix once per step.
+    assertEquals(Map.of("x(8x24)·Qᵀ", STEPS, "x(8x32)·Qᵀ", 2 * STEPS), products);
   }
 
   @Test
