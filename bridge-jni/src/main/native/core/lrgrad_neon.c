@@ -229,6 +229,11 @@ static void f32_sgd__neon(int32_t len, float lr, float weight_decay, float *p, c
   }
 }
 
+/* lrgrad_flush_below lane by lane: +0 where |x| < moment_floor (a NaN compares false and is kept). */
+static float32x4_t flush_below4(float32x4_t x, float32x4_t moment_floor) {
+  return vbslq_f32(vcltq_f32(vabsq_f32(x), moment_floor), vdupq_n_f32(0.0f), x);
+}
+
 static void momentum4(float *p, const float *g, float *buf, int first_step, float lr, float momentum,
     float dampening, int nesterov, float weight_decay) {
   float32x4_t pv = vld1q_f32(p);
@@ -237,8 +242,7 @@ static void momentum4(float *p, const float *g, float *buf, int first_step, floa
   float32x4_t b = first_step
       ? grad
       : vaddq_f32(vmulq_f32(vm, vld1q_f32(buf)), vmulq_f32(vdupq_n_f32(1.0f - dampening), grad));
-  /* lrgrad_flush_below(b, FLT_MIN) lane by lane. */
-  b = vbslq_f32(vcltq_f32(vabsq_f32(b), vdupq_n_f32(FLT_MIN)), vdupq_n_f32(0.0f), b);
+  b = flush_below4(b, vdupq_n_f32(FLT_MIN));
   vst1q_f32(buf, b);
   float32x4_t update = nesterov ? vaddq_f32(grad, vmulq_f32(vm, b)) : b;
   vst1q_f32(p, vsubq_f32(pv, vmulq_f32(vdupq_n_f32(lr), update)));
@@ -283,9 +287,8 @@ static adam_consts adam_consts_of(float beta1, float beta2, float eps, float ste
 static float32x4_t adam_moments4(const adam_consts *k, int convention, float32x4_t grad, float *m, float *v) {
   float32x4_t mi = vaddq_f32(vmulq_f32(k->beta1, vld1q_f32(m)), vmulq_f32(k->one_minus_beta1, grad));
   float32x4_t vi = vaddq_f32(vmulq_f32(k->beta2, vld1q_f32(v)), vmulq_f32(vmulq_f32(k->one_minus_beta2, grad), grad));
-  /* lrgrad_flush_below lane by lane: +0 where |x| < moment_floor (a NaN compares false and is kept). */
-  mi = vbslq_f32(vcltq_f32(vabsq_f32(mi), k->moment_floor), vdupq_n_f32(0.0f), mi);
-  vi = vbslq_f32(vcltq_f32(vabsq_f32(vi), k->moment_floor), vdupq_n_f32(0.0f), vi);
+  mi = flush_below4(mi, k->moment_floor);
+  vi = flush_below4(vi, k->moment_floor);
   vst1q_f32(m, mi);
   vst1q_f32(v, vi);
   float32x4_t root = vsqrtq_f32(vi);
