@@ -3,6 +3,8 @@ package org.lrgrad.kernels.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.lrgrad.kernels.AdamConvention;
+
 /**
  * Optimizer state at the edge of the normal floats, for the tests of {@code momentumStep}, {@code adamStep} and
  * {@code adamDirection}: with a zero gradient one step multiplies a momentum buffer or m by its β and v by β2, which
@@ -51,5 +53,37 @@ public final class SubnormalMoments {
           context + " " + name + "[" + i + "] from " + before[i] + ": want " + want + ", got " + after[i]);
     }
     assertTrue(subnormals >= before.length / 4, context + " " + name + ": the cases must reach the subnormals");
+  }
+
+  /** An Adam operation on zero gradients: steps m and v in place and returns how far it moves each parameter. */
+  public interface AdamOnZeroGradients {
+    float[] run(int len, AdamConvention convention, float eps, float[] m, float[] v);
+  }
+
+  /**
+   * Runs {@code op} from {@link #m} and {@link #v} over lengths 3, 37 and 64 (a vector body and a tail at any
+   * width), both conventions, ε = 1e-8 and 0: m and v must come back as {@link #assertStepped} says (flushed when
+   * ε &gt; 0), and every move must be finite, and +0 wherever m was flushed.
+   */
+  public static void assertAdamFlushes(String operation, AdamOnZeroGradients op) {
+    for (int len : new int[] {3, 37, 64}) {
+      for (AdamConvention c : AdamConvention.values()) {
+        for (float eps : new float[] {1e-8f, 0f}) {
+          float[] m0 = m(len), v0 = v(len);
+          float[] m = m0.clone(), v = v0.clone();
+          float[] moves = op.run(len, c, eps, m, v);
+          String context = operation + " len=" + len + " " + c + " eps=" + eps;
+          assertStepped(context, "m", BETA1, m0, m, eps > 0f);
+          assertStepped(context, "v", BETA2, v0, v, eps > 0f);
+          for (int i = 0; i < len; i++) {
+            assertTrue(Float.isFinite(moves[i]), context + " move[" + i + "] = " + moves[i]);
+            if (eps > 0f && m[i] == 0f) {
+              assertEquals(0, Float.floatToRawIntBits(moves[i]), context + " move[" + i + "] = " + moves[i]
+                  + " with m = 0");
+            }
+          }
+        }
+      }
+    }
   }
 }
