@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code exact}: GaLore's projector by {@link LowRankOps#topSubspaceExact} (QR, then one-sided Jacobi);
  *   <li>{@code randomized}: GaLore's projector by {@link LowRankOps#topSubspaceRandomized} with the experiment's
  *       settings (r + {@value #OVERSAMPLE} probes, {@value #POWER_ITERATIONS} power iterations);
- *   <li>{@code random}: LRG's projector, a seeded Gaussian m×r orthonormalized ({@link LowRankOps#orthonormalize}).
+ *   <li>{@code random}: LRG's projector, a seeded Gaussian m×r orthonormalized (as the rows of its transpose,
+ *       {@link LowRankOps#orthonormalizeRows}).
  * </ul>
  *
  * GaLore's projector is on GaLore's side ({@link ProjectionSide#galoreDefault}), LRG's on the left, as the
@@ -93,12 +94,13 @@ public class ProjectorRefreshBenchmark {
         }
       }
       case "random" -> {
+        // P's transpose (r×m), whose rows the optimizer orthonormalizes (its two m×r transposes are not timed).
         projector = new float[Math.multiplyExact(m, r)];
         float[] work = new float[LowRankOps.orthonormalizeWorkspace(m, r)];
         SeededRandom random = new SeededRandom(m);
         refresh = () -> {
           random.fillGaussian(projector, 0, projector.length, 1f);
-          LowRankOps.orthonormalize(kernels, m, r, projector, 0, r, work, 0);
+          LowRankOps.orthonormalizeRows(kernels, r, m, projector, 0, m, work, 0);
         };
       }
       default -> throw new IllegalArgumentException("method=" + method + " must be exact, randomized or random");

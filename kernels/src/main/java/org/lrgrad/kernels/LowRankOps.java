@@ -193,14 +193,14 @@ public final class LowRankOps {
 
   /** Floats of workspace that {@link #orthonormalize} needs for an m×r matrix: 2·r. */
   public static int orthonormalizeWorkspace(int m, int r) {
-    checkOrthonormalizeShape(m, r);
+    checkOrthonormalizeShape(m, r, "columns");
     return HouseholderQr.workspace(r);
   }
 
-  private static void checkOrthonormalizeShape(int m, int r) {
+  private static void checkOrthonormalizeShape(int m, int r, String vectors) {
     Checks.positive("r", r);
     if (m < r) {
-      throw new IllegalArgumentException("m=" + m + " must be >= r=" + r + " to orthonormalize r columns");
+      throw new IllegalArgumentException("m=" + m + " must be >= r=" + r + " to orthonormalize r " + vectors);
     }
   }
 
@@ -217,6 +217,24 @@ public final class LowRankOps {
     Checks.workspace("work", work, workOff, need);
     Checks.noOverlap("work", work, workOff, 1, need, need, "a", a, aOff, m, r, lda, false);
     HouseholderQr.orthonormalize(m, r, a, aOff, lda, work, workOff);
+  }
+
+  /**
+   * {@link #orthonormalize} of Bᵀ, in place in B: replaces the rows of B (r×m, m ≥ r) by an orthonormal basis of
+   * the same row space, row j in the span of B's rows 0..j and with a positive component along row j (R's diagonal
+   * non-negative): the transpose of what {@link #orthonormalize} makes of the m×r matrix Bᵀ. It runs along B's
+   * contiguous rows, so when m ≫ r it is several times faster than {@link #orthonormalize} on a copy of Bᵀ. Needs
+   * {@link #orthonormalizeWorkspace}(m, r) floats of workspace.
+   */
+  public static void orthonormalizeRows(Kernels kernels, int r, int m, float[] b, int bOff, int ldb, float[] work,
+      int workOff) {
+    Checks.notNull("kernels", kernels);
+    checkOrthonormalizeShape(m, r, "rows");
+    int need = HouseholderQr.workspace(r);
+    Checks.matrix("B (r x m)", "b", b, bOff, r, m, "ldb", ldb);
+    Checks.workspace("work", work, workOff, need);
+    Checks.noOverlap("work", work, workOff, 1, need, need, "b", b, bOff, r, m, ldb, false);
+    HouseholderQr.orthonormalizeRows(r, m, b, bOff, ldb, work, workOff);
   }
 
   /** Floats of workspace that {@link #topSubspaceExact} needs: m·n + 2·min(m, n), whatever the side and r. */

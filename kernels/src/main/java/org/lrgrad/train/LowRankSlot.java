@@ -140,8 +140,9 @@ final class LowRankSlot extends Slot {
   private int refreshWorkspace() {
     switch (config.source()) {
       case RANDOM:
-        return side == ProjectionSide.LEFT ? LowRankOps.orthonormalizeWorkspace(m, rank)
-            : Math.addExact(Math.multiplyExact(n, rank), LowRankOps.orthonormalizeWorkspace(n, rank));
+        // The Gaussian matrix's transpose (left) or the Gaussian matrix itself (right), then the QR's scratch.
+        int length = side == ProjectionSide.LEFT ? m : n;
+        return Math.addExact(Math.multiplyExact(length, rank), LowRankOps.orthonormalizeWorkspace(length, rank));
       case SVD_EXACT:
         return Math.addExact(Math.multiplyExact(m, n), LowRankOps.topSubspaceExactWorkspace(side, m, n, rank));
       default:
@@ -280,21 +281,32 @@ final class LowRankSlot extends Slot {
         lowGrad, 0, ldLow, work, 0);
   }
 
-  /** LRG: a Gaussian matrix from stream {@code refreshIndex}, orthonormalized. */
+  /**
+   * LRG: a Gaussian matrix from stream {@code refreshIndex}, orthonormalized: P (m×r) on the left, Qᵀ (n×r) on the
+   * right, drawn in that row-major order. Its r columns are orthonormalized as the rows of its transpose (r×length,
+   * contiguous rows: {@link LowRankOps#orthonormalizeRows}, several times faster than the r-wide rows of P or Qᵀ),
+   * which on the right is Q itself.
+   */
   private void refreshRandom(Kernels k, long refreshIndex, float[] work) {
     Seeds.reseed(rng, seed, refreshIndex);
     if (side == ProjectionSide.LEFT) {
-      rng.fillGaussian(projector, 0, m * rank, 1f);
-      LowRankOps.orthonormalize(k, m, rank, projector, 0, rank, work, 0);
+      int mr = m * rank;
+      rng.fillGaussian(projector, 0, mr, 1f);
+      transpose(m, rank, projector, work);
+      LowRankOps.orthonormalizeRows(k, rank, m, work, 0, m, work, mr);
+      transpose(rank, m, work, projector);
     } else {
-      // Q (r×n) has orthonormal rows: orthonormalize the columns of Qᵀ (n×r) in the workspace, then transpose.
-      int nr = n * rank;
-      rng.fillGaussian(work, 0, nr, 1f);
-      LowRankOps.orthonormalize(k, n, rank, work, 0, rank, work, nr);
-      for (int i = 0; i < rank; i++) {
-        for (int j = 0; j < n; j++) {
-          projector[i * n + j] = work[j * rank + i];
-        }
+      rng.fillGaussian(work, 0, n * rank, 1f);
+      transpose(n, rank, work, projector);
+      LowRankOps.orthonormalizeRows(k, rank, n, projector, 0, ldProjector, work, 0);
+    }
+  }
+
+  /** to (cols×rows, packed) = fromᵀ, from being rows×cols, packed. */
+  private static void transpose(int rows, int cols, float[] from, float[] to) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        to[j * rows + i] = from[i * cols + j];
       }
     }
   }

@@ -16,9 +16,50 @@ import org.lrgrad.kernels.testing.Matrix;
 import org.lrgrad.kernels.testing.Subspaces;
 import org.lrgrad.kernels.testing.Tolerance;
 
-/** orthonormalize on every implementation, against a float64 modified Gram–Schmidt oracle. */
+/**
+ * orthonormalize (the columns of A) and orthonormalizeRows (the rows of B = Aᵀ) on every implementation, against a
+ * float64 modified Gram–Schmidt oracle: the same contract in two layouts, so every check runs on both.
+ */
 class OrthonormalizeTest {
   private static final String ALL = "org.lrgrad.kernels.testing.Implementations#all";
+
+  /** The two entry points. */
+  enum Layout {
+    COLUMNS,
+    ROWS
+  }
+
+  /**
+   * Q (m×r) of A by {@code layout}: orthonormalize on a copy of A, or orthonormalizeRows on Aᵀ (with its own offset
+   * and padding) transposed back; the canaries around the matrix and the workspace are checked.
+   */
+  static Matrix orthonormalized(Kernels kernels, Layout layout, Matrix a, Random rnd, String context) {
+    int m = a.rows, r = a.cols;
+    Matrix work = workspace(kernels, m, r, rnd.nextInt(3));
+    Matrix q;
+    if (layout == Layout.COLUMNS) {
+      q = a.copy();
+      LowRankOps.orthonormalize(kernels, m, r, q.data, q.off, q.ld, work.data, work.off);
+      q.assertCanariesIntact(context + " A");
+    } else {
+      Matrix b = Matrix.random(rnd, r, m, rnd.nextInt(5), rnd.nextInt(4));
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < r; j++) {
+          b.set(j, i, a.get(i, j));
+        }
+      }
+      LowRankOps.orthonormalizeRows(kernels, r, m, b.data, b.off, b.ld, work.data, work.off);
+      b.assertCanariesIntact(context + " B");
+      q = a.copy();
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < r; j++) {
+          q.set(i, j, b.get(j, i));
+        }
+      }
+    }
+    work.assertCanariesIntact(context + " work");
+    return q;
+  }
 
   static List<int[]> shapes() {
     List<int[]> shapes = new ArrayList<>();
@@ -132,26 +173,24 @@ class OrthonormalizeTest {
     Kernels kernels = Implementations.require(candidate);
     Random rnd = new Random(20);
     for (int[] shape : shapes()) {
-      int m = shape[0], r = shape[1];
-      Matrix a = Matrix.random(rnd, m, r, rnd.nextInt(5), rnd.nextInt(4));
-      Matrix q = a.copy();
-      Matrix work = workspace(kernels, m, r, rnd.nextInt(3));
-      LowRankOps.orthonormalize(kernels, m, r, q.data, q.off, q.ld, work.data, work.off);
-      String context = kernels + " orthonormalize " + m + "x" + r + " off=" + a.off + " lda=" + a.ld;
-      q.assertCanariesIntact(context + " A");
-      work.assertCanariesIntact(context + " work");
-      assertOrthonormalBasisOf(context, q, a);
+      for (Layout layout : Layout.values()) {
+        int m = shape[0], r = shape[1];
+        Matrix a = Matrix.random(rnd, m, r, rnd.nextInt(5), rnd.nextInt(4));
+        String context = kernels + " " + layout + " " + m + "x" + r + " off=" + a.off + " lda=" + a.ld;
+        Matrix q = orthonormalized(kernels, layout, a, rnd, context);
+        assertOrthonormalBasisOf(context, q, a);
 
-      double[][] rOracle = new double[r][r];
-      double[][] qOracle = gramSchmidt(a, rOracle);
-      // Q's forward error grows with A's condition number; the bound uses an upper bound of it.
-      double bound = 4 * (m + 2) * Tolerance.U * conditionBound(rOracle);
-      for (int t = 0; t < r; t++) {
-        for (int i = 0; i < m; i++) {
-          double diff = Math.abs(q.get(i, t) - qOracle[t][i]);
-          if (!(diff <= bound)) {
-            fail(context + ": Q(" + i + ", " + t + ") = " + q.get(i, t) + ", Gram–Schmidt gives " + qOracle[t][i]
-                + " (|diff| = " + diff + " > " + bound + ")");
+        double[][] rOracle = new double[r][r];
+        double[][] qOracle = gramSchmidt(a, rOracle);
+        // Q's forward error grows with A's condition number; the bound uses an upper bound of it.
+        double bound = 4 * (m + 2) * Tolerance.U * conditionBound(rOracle);
+        for (int t = 0; t < r; t++) {
+          for (int i = 0; i < m; i++) {
+            double diff = Math.abs(q.get(i, t) - qOracle[t][i]);
+            if (!(diff <= bound)) {
+              fail(context + ": Q(" + i + ", " + t + ") = " + q.get(i, t) + ", Gram–Schmidt gives " + qOracle[t][i]
+                  + " (|diff| = " + diff + " > " + bound + ")");
+            }
           }
         }
       }
@@ -170,9 +209,18 @@ class OrthonormalizeTest {
     for (int k = 0; k < 9; k++) {
       assertEquals(want[k], a[k], 1e-7f, "Q of a triangular A, index " + k);
     }
+    // The rows of B = Aᵀ: Qᵀ, which is the same diagonal.
+    float[] b = {-2f, 0f, 0f, 1f, 3f, 0f, 5f, -1f, -0.5f};
+    LowRankOps.orthonormalizeRows(kernels, 3, 3, b, 0, 3, work, 0);
+    for (int k = 0; k < 9; k++) {
+      assertEquals(want[k], b[k], 1e-7f, "Q^T of the rows of a triangular A^T, index " + k);
+    }
     float[] single = {-4f};
     LowRankOps.orthonormalize(kernels, 1, 1, single, 0, 1, workspace(kernels, 1, 1, 0).data, 0);
     assertEquals(-1f, single[0], 0f, "1x1: Q = sign(a)");
+    single[0] = -4f;
+    LowRankOps.orthonormalizeRows(kernels, 1, 1, single, 0, 1, workspace(kernels, 1, 1, 0).data, 0);
+    assertEquals(-1f, single[0], 0f, "1x1 rows: Q = sign(a)");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -204,13 +252,10 @@ class OrthonormalizeTest {
               }
           }
         }
-        Matrix q = a.copy();
-        Matrix work = workspace(kernels, m, r, 1);
-        LowRankOps.orthonormalize(kernels, m, r, q.data, q.off, q.ld, work.data, work.off);
-        String context = kernels + " rank-deficient (kind " + kind + ") " + m + "x" + r;
-        q.assertCanariesIntact(context);
-        work.assertCanariesIntact(context + " work");
-        assertOrthonormalBasisOf(context, q, a);
+        for (Layout layout : Layout.values()) {
+          String context = kernels + " " + layout + " rank-deficient (kind " + kind + ") " + m + "x" + r;
+          assertOrthonormalBasisOf(context, orthonormalized(kernels, layout, a, rnd, context), a);
+        }
       }
     }
   }
@@ -251,6 +296,17 @@ class OrthonormalizeTest {
     float[] sharedBefore = shared.clone();
     assertMessage(IllegalArgumentException.class, "overlaps",
         () -> LowRankOps.orthonormalize(kernels, 8, 4, shared, 0, 4, shared, 31));
+    // orthonormalizeRows: B is r×m (here 4×8, the same floats as A read as Bᵀ's storage).
+    assertMessage(IllegalArgumentException.class, "m=3 must be >= r=4 to orthonormalize r rows",
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 3, a.data, 0, 8, work, 0));
+    assertMessage(IllegalArgumentException.class, "ldb=7 < 8",
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, a.data, 0, 7, work, 0));
+    assertMessage(IllegalArgumentException.class, "b must not be null",
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, null, 0, 8, work, 0));
+    assertMessage(IndexOutOfBoundsException.class, "work needs " + need + " floats",
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, a.data, 0, 8, new float[need - 1], 0));
+    assertMessage(IllegalArgumentException.class, "overlaps",
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, shared, 0, 8, shared, 31));
     a.assertUnchanged("rejected calls", aBefore);
     for (int k = 0; k < work.length; k++) {
       assertEquals(Float.floatToRawIntBits(workBefore[k]), Float.floatToRawIntBits(work[k]), "work[" + k + "]");
