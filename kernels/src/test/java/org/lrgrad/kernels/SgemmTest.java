@@ -36,7 +36,11 @@ class SgemmTest {
         {601, 97, 300},
         // A short op(A) with a long B: with B transposed, the vector kernels run it as Cᵀ's product (a batch of 32
         // through a layer, and the largest short side they swap at 16 lanes, with a shallow depth).
-        {32, 1000, 300}, {128, 301, 40}};
+        {32, 1000, 300}, {128, 301, 40},
+        // A short op(A) over a shallow B stored as is: the vector kernels read B's whole panels in place and pack a
+        // last narrower one; up to their row limit (48 at 16 lanes) and past it, and past one block of B's columns
+        // (NC = 4096 at 16 lanes), so that a second block starts mid-array.
+        {32, 100, 64}, {48, 64, 9}, {49, 96, 33}, {5, 4200, 20}};
     for (int[] s : large) {
       shapes.add(s);
     }

@@ -17,6 +17,9 @@ final class GemmWorkspace {
   /** Cᵀ of a product run as its transpose (VectorKernels.sgemmAsTranspose), a block of C's columns at a time. */
   float[] transposed = new float[0];
 
+  /** Offsets of one gather: L rows of a matrix, one per lane (VectorLoops.gatherIndex). */
+  final int[] gatherIndex = new int[VectorWidth.SPECIES.length()];
+
   private GemmWorkspace() {}
 
   static GemmWorkspace current() {

@@ -39,14 +39,30 @@ final class VectorLoops {
   // kernel and tile never changes a result.
   private static final int MR = L == 4 ? 8 : L == 8 ? 6 : 12;
   private static final int MR_IN_PLACE = L == 4 ? 8 : 6;
+  /** The lanes of the last, partial vector of a packed A panel's MR floats (none when L divides MR). */
+  private static final VectorMask<Float> PANEL_A_TAIL = S.indexInRange(MR / L * L, MR);
   private static final int NR = 2 * L;
   private static final int KC = 256;
   private static final int MC = 24 * MR;
   private static final int NC = 128 * NR;
   /** Up to this many NR-wide column panels, A is read in place instead of packed: it is not reused enough. */
   private static final int STREAM_A_MAX_PANELS = 4;
+  /**
+   * In a shallow product (see gemmBlock) with up to this many rows of C, a B stored as is (not transposed) is read in
+   * place, ldb apart, instead of packed: each B panel then serves at most four row tiles, and packing it costs more
+   * than it saves. A deeper B panel read in place is slower than packed (its rows, thousands of floats apart, fall
+   * in the same few cache sets): 32×1024·1024×1024 ran at 113 GFLOP/s in place against 139 packed, while the
+   * low-rank step's 32×64·64×1024 ran in 39 µs against 56 (SgemmTime, a throwaway timing loop, 2026-12-06).
+   */
+  private static final int B_IN_PLACE_MAX_ROWS = 4 * MR;
   /** B panels packed together for a single A block: reading B's rows in runs of this many panels. */
   private static final int GROUP_PANELS = 8;
+  /**
+   * Whether the transposing copies (C's for a swapped product, a transposed B's packing) gather: at 8 and 16 lanes,
+   * where x86 has a gather instruction. 2.5–3× faster than element by element on 32×1024 and 1024×32 on an AVX-512
+   * host (a throwaway timing loop, 2026-12-06); at 4 lanes (NEON, vector-128) the copies stay element by element.
+   */
+  private static final boolean GATHERS = L >= 8;
   /** Rows or columns of a block of {@link #transpose}. */
   private static final int TRANSPOSE_BLOCK = 64;
   /** Depth blocks up to this deep sweep C by rows (see gemmBlock). */
@@ -91,6 +107,7 @@ final class VectorLoops {
     boolean shallow = kcMax <= SHALLOW_KC;
     // Otherwise, with a single A block, B is packed a group of panels at a time, used while it is still in cache.
     boolean packBBlock = shallow || rowTo - rowFrom > MC;
+    boolean bInPlace = shallow && !transB && rowTo - rowFrom <= B_IN_PLACE_MAX_ROWS;
     int groupCols = packBBlock ? NC : GROUP_PANELS * NR;
     int mr = streamA ? MR_IN_PLACE : MR;
     ws.tile = GemmWorkspace.atLeast(ws.tile, MR * NR);
@@ -101,13 +118,20 @@ final class VectorLoops {
     float[] tile = ws.tile, aBlock = ws.a, bPacked = ws.b;
     for (int jc = colFrom; jc < colTo; jc += NC) {
       int nc = Math.min(NC, colTo - jc);
+      // With B in place, only a last, narrower panel is packed (zero-padded to NR): it is read from bPacked[0].
+      int inPlaceCols = bInPlace ? nc / NR * NR : 0;
       for (int kb = 0, pc = 0; kb < kBlocks; kb++) {
         int kc = (k - pc) / (kBlocks - kb);
         // Later depth blocks add to what the first one stored.
         float blockBeta = pc == 0 ? beta : 1f;
-        if (packBBlock) {
+        if (bInPlace) {
+          if (inPlaceCols < nc) {
+            packBPanels(false, b, bOff, ldb, pc, kc, jc + inPlaceCols, nc - inPlaceCols, bPacked);
+          }
+        } else if (packBBlock) {
           packBPanels(transB, b, bOff, ldb, pc, kc, jc, nc, bPacked);
         }
+        int bRow = bOff + pc * ldb + jc;
         for (int ic = rowFrom; ic < rowTo; ic += MC) {
           int mc = Math.min(MC, rowTo - ic);
           // Row r of the A block: aSrc[aRow0 + r*aLd + p].
@@ -124,21 +148,25 @@ final class VectorLoops {
           if (shallow) {
             for (int ir = 0; ir < mc; ir += mr) {
               for (int jr = 0; jr < nc; jr += NR) {
-                tile(streamA, kc, aSrc, aRow0, aLd, ir, Math.min(mr, mc - ir), bPacked, jr * kc, c,
-                    cBlock + ir * ldc + jr, ldc, Math.min(NR, nc - jr), alpha, blockBeta, tile);
+                boolean direct = jr < inPlaceCols;
+                tile(streamA, kc, aSrc, aRow0, aLd, ir, Math.min(mr, mc - ir), direct ? b : bPacked,
+                    direct ? bRow + jr : bInPlace ? 0 : jr * kc, direct ? ldb : NR, c, cBlock + ir * ldc + jr, ldc,
+                    Math.min(NR, nc - jr), alpha, blockBeta, tile);
               }
             }
             continue;
           }
           for (int jg = 0; jg < nc; jg += groupCols) {
             int gcols = Math.min(groupCols, nc - jg);
-            if (!packBBlock) {
+            if (!packBBlock && !bInPlace) {
               packBPanels(transB, b, bOff, ldb, pc, kc, jc + jg, gcols, bPacked);
             }
             int bGroup = packBBlock ? jg * kc : 0;
             for (int jr = 0; jr < gcols; jr += NR) {
+              boolean direct = jg + jr < inPlaceCols;
               for (int ir = 0; ir < mc; ir += mr) {
-                tile(streamA, kc, aSrc, aRow0, aLd, ir, Math.min(mr, mc - ir), bPacked, bGroup + jr * kc, c,
+                tile(streamA, kc, aSrc, aRow0, aLd, ir, Math.min(mr, mc - ir), direct ? b : bPacked,
+                    direct ? bRow + jg + jr : bInPlace ? 0 : bGroup + jr * kc, direct ? ldb : NR, c,
                     cBlock + ir * ldc + jg + jr, ldc, Math.min(NR, gcols - jr), alpha, blockBeta, tile);
               }
             }
@@ -162,11 +190,26 @@ final class VectorLoops {
   }
 
   /**
-   * dst[j·ldd + i] ← src[i·lds + j] for i < rows, j < cols. The side with the longer rows (C, thousands of floats
-   * apart) is walked along its rows, so that its lines, which fall in the same few cache sets, are each touched in
-   * one run; the other side's lines for a block of TRANSPOSE_BLOCK rows or columns stay in L1 meanwhile.
+   * dst[j·ldd + i] ← src[i·lds + j] for i < rows, j < cols. With gathers ({@link #GATHERS}), a vector of L rows at a
+   * time: each column of the block is one gather, stored as a run of the destination. Otherwise element by element:
+   * the side with the longer rows (C, thousands of floats apart) is walked along its rows, so that its lines, which
+   * fall in the same few cache sets, are each touched in one run; the other side's lines for a block of
+   * TRANSPOSE_BLOCK rows or columns stay in L1 meanwhile.
    */
   static void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
+    int gathered = 0;
+    if (GATHERS && rows >= L) {
+      int[] index = gatherIndex(lds);
+      gathered = rows / L * L;
+      for (int i0 = 0; i0 < gathered; i0 += L) {
+        gatherColumns(cols, src, srcOff + i0 * lds, index, dst, dstOff + i0, ldd);
+      }
+    }
+    transposeByElement(rows - gathered, cols, src, srcOff + gathered * lds, lds, dst, dstOff + gathered, ldd);
+  }
+
+  private static void transposeByElement(int rows, int cols, float[] src, int srcOff, int lds, float[] dst,
+      int dstOff, int ldd) {
     if (lds >= ldd) {
       for (int j0 = 0; j0 < cols; j0 += TRANSPOSE_BLOCK) {
         int j1 = Math.min(cols, j0 + TRANSPOSE_BLOCK);
@@ -185,6 +228,26 @@ final class VectorLoops {
           }
         }
       }
+    }
+  }
+
+  /** This thread's gather offsets {0, ld, 2·ld, …, (L−1)·ld}: L rows ld apart, one lane each. */
+  private static int[] gatherIndex(int ld) {
+    int[] index = GemmWorkspace.current().gatherIndex;
+    for (int l = 0; l < L; l++) {
+      index[l] = l * ld;
+    }
+    return index;
+  }
+
+  /**
+   * dst[dstOff + t·dstStep + l] ← src[srcOff + index[l] + t] for l < L, t < count: down {@code count} columns of
+   * the L source rows that {@code index} picks (see {@link #gatherIndex}), one gather per column, stored as a run.
+   */
+  private static void gatherColumns(int count, float[] src, int srcOff, int[] index, float[] dst, int dstOff,
+      int dstStep) {
+    for (int t = 0; t < count; t++) {
+      FloatVector.fromArray(S, src, srcOff + t, index, 0).intoArray(dst, dstOff + t * dstStep);
     }
   }
 
@@ -211,12 +274,24 @@ final class VectorLoops {
         }
       }
     } else {
-      // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously; write MR floats in a run per panel.
+      // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously; write MR floats in a run per panel,
+      // as whole vectors and a masked last one (MR is 12 at 16 lanes, 6 at 8) for every whole panel.
+      int whole = mc / MR * MR;
       for (int p = 0; p < kc; p++) {
         int src = aOff + (p0 + p) * lda + i0;
-        for (int panel = 0; panel < mc; panel += MR) {
+        for (int panel = 0; panel < whole; panel += MR) {
           int d = panel * kc + p * MR;
-          for (int r = 0, rows = Math.min(MR, mc - panel); r < rows; r++) {
+          int r = 0;
+          for (; r + L <= MR; r += L) {
+            FloatVector.fromArray(S, a, src + panel + r).intoArray(dst, d + r);
+          }
+          if (r < MR) {
+            FloatVector.fromArray(S, a, src + panel + r, PANEL_A_TAIL).intoArray(dst, d + r, PANEL_A_TAIL);
+          }
+        }
+        for (int panel = whole; panel < mc; panel += MR) {
+          int d = panel * kc + p * MR;
+          for (int r = 0, rows = mc - panel; r < rows; r++) {
             dst[d + r] = a[src + panel + r];
           }
         }
@@ -252,8 +327,16 @@ final class VectorLoops {
         }
       }
     } else {
-      // op(B)[p][j] = b[j*ldb + p]
-      for (int j = 0; j < cols; j++) {
+      // op(B)[p][j] = b[j*ldb + p]: each half panel (L stored rows) a gather per p, when the copies gather.
+      int gathered = 0;
+      if (GATHERS) {
+        int[] index = gatherIndex(ldb);
+        gathered = cols / L * L;
+        for (int j = 0; j < gathered; j += L) {
+          gatherColumns(kc, b, bOff + (j0 + j) * ldb + p0, index, dst, (j / NR) * kc * NR + j % NR, NR);
+        }
+      }
+      for (int j = gathered; j < cols; j++) {
         int src = bOff + (j0 + j) * ldb + p0;
         int d = (j / NR) * kc * NR + j % NR;
         for (int p = 0; p < kc; p++) {
@@ -273,27 +356,27 @@ final class VectorLoops {
 
   /** The tile at rows [ir, ir + rows) of the block: A packed (panels of MR rows) or read in place. */
   private static void tile(boolean inPlace, int kc, float[] a, int aRow0, int aLd, int ir, int rows, float[] b,
-      int bIdx, float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
+      int bIdx, int bStep, float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
     if (inPlace) {
-      microKernelInPlace(kc, a, aRow0 + ir * aLd, aLd, rows, b, bIdx, c, cIdx, ldc, cols, alpha, beta, tile);
+      microKernelInPlace(kc, a, aRow0 + ir * aLd, aLd, rows, b, bIdx, bStep, c, cIdx, ldc, cols, alpha, beta, tile);
     } else {
-      microKernelPacked(kc, a, ir * kc, rows, b, bIdx, c, cIdx, ldc, cols, alpha, beta, tile);
+      microKernelPacked(kc, a, ir * kc, rows, b, bIdx, bStep, c, cIdx, ldc, cols, alpha, beta, tile);
     }
   }
 
   /**
    * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR and j < cols ≤ NR, over kc steps, A packed: the
-   * panel's (r, p) at a[aIdx + p*MR + r]; the B panel is kc×NR at b[bIdx]. β = 0 does not read C. Rows past MR are
-   * constant-folded away when MR is 6 or 8.
+   * panel's (r, p) at a[aIdx + p*MR + r]; the B panel is kc×NR at b[bIdx], its rows bStep apart (NR packed, ldb
+   * in place). β = 0 does not read C. Rows past MR are constant-folded away when MR is 6 or 8.
    */
-  private static void microKernelPacked(int kc, float[] a, int aIdx, int rows, float[] b, int bIdx, float[] c,
-      int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
+  private static void microKernelPacked(int kc, float[] a, int aIdx, int rows, float[] b, int bIdx, int bStep,
+      float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
     FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
     for (int p = 0; p < kc; p++) {
-      int bp = bIdx + p * NR;
+      int bp = bIdx + p * bStep;
       int ap = aIdx + p * MR;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -409,10 +492,11 @@ final class VectorLoops {
 
   /**
    * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR_IN_PLACE and j < cols ≤ NR, over kc steps, A read
-   * in place: row r at a[aRow + r*lda ...]; the B panel is kc×NR at b[bIdx]. β = 0 does not read C.
+   * in place: row r at a[aRow + r*lda ...]; the B panel is kc×NR at b[bIdx], its rows bStep apart (NR packed, ldb
+   * in place). β = 0 does not read C.
    */
-  private static void microKernelInPlace(int kc, float[] a, int aRow, int lda, int rows, float[] b, int bIdx, float[] c,
-      int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
+  private static void microKernelInPlace(int kc, float[] a, int aRow, int lda, int rows, float[] b, int bIdx,
+      int bStep, float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
     // Rows past the edge of A repeat its last row: the reads stay in bounds and their results are dropped.
     int last = rows - 1;
     int a0 = aRow;
@@ -427,7 +511,7 @@ final class VectorLoops {
     FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     for (int p = 0; p < kc; p++) {
-      int bp = bIdx + p * NR;
+      int bp = bIdx + p * bStep;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
       FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
