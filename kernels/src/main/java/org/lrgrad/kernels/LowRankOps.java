@@ -1,5 +1,6 @@
 package org.lrgrad.kernels;
 
+import org.lrgrad.kernels.linalg.CholeskyQr;
 import org.lrgrad.kernels.linalg.HouseholderQr;
 import org.lrgrad.kernels.linalg.TopSubspace;
 
@@ -219,22 +220,66 @@ public final class LowRankOps {
     HouseholderQr.orthonormalize(m, r, a, aOff, lda, work, workOff);
   }
 
+  /** Rows of B per product of {@link #orthonormalizeRows}' triangular update. */
+  private static final int ORTHONORMALIZE_ROWS_BLOCK = 16;
+
+  /**
+   * Floats of workspace that {@link #orthonormalizeRows} needs for r rows of length m: 2·r² + min(r, 16)·m, and at
+   * least Householder's 2·r.
+   */
+  public static int orthonormalizeRowsWorkspace(int m, int r) {
+    checkOrthonormalizeShape(m, r, "rows");
+    long need = 2L * r * r + (long) Math.min(r, ORTHONORMALIZE_ROWS_BLOCK) * m;
+    return Math.toIntExact(Math.max(need, HouseholderQr.workspace(r)));
+  }
+
   /**
    * {@link #orthonormalize} of Bᵀ, in place in B: replaces the rows of B (r×m, m ≥ r) by an orthonormal basis of
    * the same row space, row j in the span of B's rows 0..j and with a positive component along row j (R's diagonal
-   * non-negative): the transpose of what {@link #orthonormalize} makes of the m×r matrix Bᵀ. It runs along B's
-   * contiguous rows, so when m ≫ r it is several times faster than {@link #orthonormalize} on a copy of Bᵀ. Needs
-   * {@link #orthonormalizeWorkspace}(m, r) floats of workspace.
+   * non-negative): the transpose of what {@link #orthonormalize} makes of the m×r matrix Bᵀ. A well-conditioned B
+   * (every row at least 1/16 rad out of the span of the rows before it, as a random Gaussian block's are) is
+   * orthonormalized by CholeskyQR2 on the kernels' sgemm, any other B, or one whose result is not orthonormal to
+   * 2·(m + 2)·u, by Householder QR along B's contiguous rows; both give the same basis up to rounding. Needs
+   * {@link #orthonormalizeRowsWorkspace}(m, r) floats of workspace.
    */
   public static void orthonormalizeRows(Kernels kernels, int r, int m, float[] b, int bOff, int ldb, float[] work,
       int workOff) {
     Checks.notNull("kernels", kernels);
-    checkOrthonormalizeShape(m, r, "rows");
-    int need = HouseholderQr.workspace(r);
+    int need = orthonormalizeRowsWorkspace(m, r);
     Checks.matrix("B (r x m)", "b", b, bOff, r, m, "ldb", ldb);
     Checks.workspace("work", work, workOff, need);
     Checks.noOverlap("work", work, workOff, 1, need, need, "b", b, bOff, r, m, ldb, false);
-    HouseholderQr.orthonormalizeRows(r, m, b, bOff, ldb, work, workOff);
+    if (!orthonormalizeRowsByCholesky(kernels, r, m, b, bOff, ldb, work, workOff)) {
+      // B is as given, or after one or two triangular updates, which keep each row's span and sign.
+      HouseholderQr.orthonormalizeRows(r, m, b, bOff, ldb, work, workOff);
+    }
+  }
+
+  /**
+   * CholeskyQR2 (see {@link CholeskyQr}): twice G = B·Bᵀ = L·Lᵀ and B ← L⁻¹·B, then a check that B·Bᵀ = I. The
+   * triangular update runs a block of rows at a time from the last, each block's product into the workspace and
+   * copied back, because rows i0..i1 of the result need rows 0..i1 of B, which the earlier (lower) blocks left
+   * intact. Returns false when a Cholesky factorization is refused or the result is not orthonormal.
+   */
+  private static boolean orthonormalizeRowsByCholesky(Kernels k, int r, int m, float[] b, int bOff, int ldb,
+      float[] work, int workOff) {
+    int gOff = workOff, invOff = gOff + r * r, blockOff = invOff + r * r;
+    for (int pass = 0; pass < 2; pass++) {
+      k.sgemmUnchecked(false, true, r, r, m, 1f, b, bOff, ldb, b, bOff, ldb, 0f, work, gOff, r);
+      if (!CholeskyQr.inverseCholesky(r, work, gOff, work, invOff)) {
+        return false;
+      }
+      for (int i1 = r; i1 > 0; i1 -= ORTHONORMALIZE_ROWS_BLOCK) {
+        int i0 = Math.max(0, i1 - ORTHONORMALIZE_ROWS_BLOCK);
+        k.sgemmUnchecked(false, false, i1 - i0, m, i1, 1f, work, invOff + i0 * r, r, b, bOff, ldb, 0f, work,
+            blockOff, m);
+        for (int i = i0; i < i1; i++) {
+          System.arraycopy(work, blockOff + (i - i0) * m, b, bOff + i * ldb, m);
+        }
+      }
+    }
+    k.sgemmUnchecked(false, true, r, r, m, 1f, b, bOff, ldb, b, bOff, ldb, 0f, work, gOff, r);
+    return CholeskyQr.distanceFromIdentity(r, work, gOff) <= 2.0 * (m + 2) * 0x1p-24;
   }
 
   /** Floats of workspace that {@link #topSubspaceExact} needs: m·n + 2·min(m, n), whatever the side and r. */

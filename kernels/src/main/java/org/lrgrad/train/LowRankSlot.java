@@ -142,7 +142,7 @@ final class LowRankSlot extends Slot {
       case RANDOM:
         // The Gaussian matrix's transpose (left) or the Gaussian matrix itself (right), then the QR's scratch.
         int length = side == ProjectionSide.LEFT ? m : n;
-        return Math.addExact(Math.multiplyExact(length, rank), LowRankOps.orthonormalizeWorkspace(length, rank));
+        return Math.addExact(Math.multiplyExact(length, rank), LowRankOps.orthonormalizeRowsWorkspace(length, rank));
       case SVD_EXACT:
         return Math.addExact(Math.multiplyExact(m, n), LowRankOps.topSubspaceExactWorkspace(side, m, n, rank));
       default:

@@ -35,7 +35,8 @@ class OrthonormalizeTest {
    */
   static Matrix orthonormalized(Kernels kernels, Layout layout, Matrix a, Random rnd, String context) {
     int m = a.rows, r = a.cols;
-    Matrix work = workspace(kernels, m, r, rnd.nextInt(3));
+    Matrix work = layout == Layout.COLUMNS ? workspace(kernels, m, r, rnd.nextInt(3))
+        : Matrix.filled(1, LowRankOps.orthonormalizeRowsWorkspace(m, r), rnd.nextInt(3), 0, 0f);
     Matrix q;
     if (layout == Layout.COLUMNS) {
       q = a.copy();
@@ -211,7 +212,7 @@ class OrthonormalizeTest {
     }
     // The rows of B = Aᵀ: Qᵀ, which is the same diagonal.
     float[] b = {-2f, 0f, 0f, 1f, 3f, 0f, 5f, -1f, -0.5f};
-    LowRankOps.orthonormalizeRows(kernels, 3, 3, b, 0, 3, work, 0);
+    LowRankOps.orthonormalizeRows(kernels, 3, 3, b, 0, 3, new float[LowRankOps.orthonormalizeRowsWorkspace(3, 3)], 0);
     for (int k = 0; k < 9; k++) {
       assertEquals(want[k], b[k], 1e-7f, "Q^T of the rows of a triangular A^T, index " + k);
     }
@@ -219,8 +220,42 @@ class OrthonormalizeTest {
     LowRankOps.orthonormalize(kernels, 1, 1, single, 0, 1, workspace(kernels, 1, 1, 0).data, 0);
     assertEquals(-1f, single[0], 0f, "1x1: Q = sign(a)");
     single[0] = -4f;
-    LowRankOps.orthonormalizeRows(kernels, 1, 1, single, 0, 1, workspace(kernels, 1, 1, 0).data, 0);
+    LowRankOps.orthonormalizeRows(kernels, 1, 1, single, 0, 1, new float[LowRankOps.orthonormalizeRowsWorkspace(1, 1)],
+        0);
     assertEquals(-1f, single[0], 0f, "1x1 rows: Q = sign(a)");
+  }
+
+  /**
+   * orthonormalizeRows takes CholeskyQR2 (three Gram products and the blocked triangular updates, all on the
+   * kernels' sgemm) for a tall random block, and Householder for one with a row in the span of the rows before it,
+   * after the single Gram product that shows it; both results pass the same checks.
+   */
+  @org.junit.jupiter.api.Test
+  void rowsOfAWellConditionedBlockGoThroughCholeskyQr2AndADependentRowThroughHouseholder() {
+    int[] products = {0};
+    Kernels counting = new ReferenceKernels() {
+      @Override
+      protected void sgemmUnchecked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+          int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        products[0]++;
+        super.sgemmUnchecked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      }
+    };
+    Random rnd = new Random(23);
+    int m = 300, r = 40;
+    Matrix tall = Matrix.random(rnd, m, r, 0, 0);
+    assertOrthonormalBasisOf("tall block", orthonormalized(counting, Layout.ROWS, tall, rnd, "tall block"), tall);
+    // Two passes of a Gram product and ceil(40 / 16) = 3 block updates, then the Gram product that checks.
+    assertEquals(2 * (1 + 3) + 1, products[0], "products of CholeskyQR2 on a 300x40 random block");
+
+    products[0] = 0;
+    Matrix dependent = tall.copy();
+    for (int i = 0; i < m; i++) {
+      dependent.set(i, 7, dependent.get(i, 2) - 0.5f * dependent.get(i, 5));
+    }
+    assertOrthonormalBasisOf("dependent block", orthonormalized(counting, Layout.ROWS, dependent, rnd,
+        "dependent block"), dependent);
+    assertEquals(1, products[0], "a refused Cholesky factorization stops after the first Gram product");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -297,16 +332,18 @@ class OrthonormalizeTest {
     assertMessage(IllegalArgumentException.class, "overlaps",
         () -> LowRankOps.orthonormalize(kernels, 8, 4, shared, 0, 4, shared, 31));
     // orthonormalizeRows: B is r×m (here 4×8, the same floats as A read as Bᵀ's storage).
+    int needRows = LowRankOps.orthonormalizeRowsWorkspace(8, 4);
     assertMessage(IllegalArgumentException.class, "m=3 must be >= r=4 to orthonormalize r rows",
         () -> LowRankOps.orthonormalizeRows(kernels, 4, 3, a.data, 0, 8, work, 0));
     assertMessage(IllegalArgumentException.class, "ldb=7 < 8",
         () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, a.data, 0, 7, work, 0));
     assertMessage(IllegalArgumentException.class, "b must not be null",
         () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, null, 0, 8, work, 0));
-    assertMessage(IndexOutOfBoundsException.class, "work needs " + need + " floats",
-        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, a.data, 0, 8, new float[need - 1], 0));
+    assertMessage(IndexOutOfBoundsException.class, "work needs " + needRows + " floats",
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, a.data, 0, 8, new float[needRows - 1], 0));
+    float[] sharedRows = new float[32 + needRows];
     assertMessage(IllegalArgumentException.class, "overlaps",
-        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, shared, 0, 8, shared, 31));
+        () -> LowRankOps.orthonormalizeRows(kernels, 4, 8, sharedRows, 0, 8, sharedRows, 31));
     a.assertUnchanged("rejected calls", aBefore);
     for (int k = 0; k < work.length; k++) {
       assertEquals(Float.floatToRawIntBits(workBefore[k]), Float.floatToRawIntBits(work[k]), "work[" + k + "]");
