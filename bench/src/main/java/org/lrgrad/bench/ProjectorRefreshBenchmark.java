@@ -96,7 +96,7 @@ public class ProjectorRefreshBenchmark {
       case "random" -> {
         // P's transpose (r×m), whose rows the optimizer orthonormalizes (its two m×r transposes are not timed).
         projector = new float[Math.multiplyExact(m, r)];
-        float[] work = new float[LowRankOps.orthonormalizeWorkspace(m, r)];
+        float[] work = new float[LowRankOps.orthonormalizeRowsWorkspace(m, r)];
         SeededRandom random = new SeededRandom(m);
         refresh = () -> {
           random.fillGaussian(projector, 0, projector.length, 1f);

@@ -43,6 +43,11 @@ class NoAllocationTest {
     int[] labels = {0, 3, 5, 7, 1, 2};
     Map<String, Runnable> calls = new LinkedHashMap<>();
     calls.put("sgemm", () -> k.sgemm(false, true, m, m, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, m));
+    // A weight gradient dYᵀ·x, whose transposed A (dY) ends where its array ends; a batch through a layer, x·Wᵀ (the
+    // vector kernels run it as its transpose, with gathers at 8 and 16 lanes); a shallow dY·B with B as stored.
+    calls.put("sgemm TN", () -> k.sgemm(true, false, m, n, batch, 1f, dy, 0, m, x, 0, n, 0f, g, 0, n));
+    calls.put("sgemm NT batch", () -> k.sgemm(false, true, batch, m, n, 1f, x, 0, n, a, 0, n, 1f, c, 0, m));
+    calls.put("sgemm NN shallow", () -> k.sgemm(false, false, batch, n, r, 1f, dy, 0, r, q, 0, n, 1f, x, 0, n));
     calls.put("project", () -> LowRankOps.project(k, ProjectionSide.LEFT, m, n, r, proj, 0, r, g, 0, n, low, 0, n));
     calls.put("projectBackAccumulate", () -> LowRankOps.projectBackAccumulate(k, ProjectionSide.RIGHT, m, n, r, -0.01f,
         q, 0, n, low, 0, r, p, 0, n));
@@ -64,6 +69,7 @@ class NoAllocationTest {
     calls.put("reluBackward", () -> k.reluBackward(batch * n, logits, 0, x, 0, x, 0));
     calls.put("softmaxCrossEntropy", () -> k.softmaxCrossEntropy(batch, n, logits, 0, n, labels, 0, dy, 0, n));
     calls.put("orthonormalize", () -> LowRankOps.orthonormalize(k, m, r, proj, 0, r, work, 0));
+    calls.put("orthonormalizeRows", () -> LowRankOps.orthonormalizeRows(k, r, n, q, 0, n, work, 0));
     calls.put("topSubspaceExact", () -> LowRankOps.topSubspaceExact(k, ProjectionSide.RIGHT, m, n, r, g, 0, n, q, 0, n,
         work, 0));
     calls.put("topSubspaceRandomized", () -> LowRankOps.topSubspaceRandomized(k, ProjectionSide.LEFT, m, n, r, 2, 1,

@@ -102,6 +102,44 @@ class SgemmTest {
     assertTrue(cases > 500, "the grid ran " + cases + " cases");
   }
 
+  /**
+   * Operands that end exactly where their arrays end give the same bits as the same operands followed by more
+   * floats: where the vector kernels read whole vectors past an operand (a transposed A's panels, gathers, B read
+   * in place), they must stay inside the array and change no result.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(ALL)
+  void operandsEndingTheirArraysGiveTheSameBitsAsPaddedOnes(Candidate candidate) {
+    Kernels kernels = Implementations.require(candidate);
+    Random rnd = new Random(8);
+    int[][] shapes = {{24, 20, 6}, {13, 33, 70}, {48, 64, 9}, {32, 100, 40}, {300, 17, 5}};
+    for (int[] s : shapes) {
+      for (int t = 0; t < 4; t++) {
+        boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+        int m = s[0], n = s[1], k = s[2];
+        float[] a = random(rnd, m * k), b = random(rnd, k * n), c = random(rnd, m * n);
+        float[] aPadded = java.util.Arrays.copyOf(a, a.length + 37);
+        float[] bPadded = java.util.Arrays.copyOf(b, b.length + 37);
+        float[] cPadded = java.util.Arrays.copyOf(c, c.length + 37);
+        kernels.sgemm(ta, tb, m, n, k, 1.25f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0.5f, c, 0, n);
+        kernels.sgemm(ta, tb, m, n, k, 1.25f, aPadded, 0, ta ? m : k, bPadded, 0, tb ? k : n, 0.5f, cPadded, 0, n);
+        for (int i = 0; i < c.length; i++) {
+          assertEquals(Float.floatToRawIntBits(cPadded[i]), Float.floatToRawIntBits(c[i]), kernels + " "
+              + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k + ": C[" + i + "] exact "
+              + c[i] + ", padded " + cPadded[i]);
+        }
+      }
+    }
+  }
+
+  private static float[] random(Random rnd, int length) {
+    float[] x = new float[length];
+    for (int i = 0; i < length; i++) {
+      x[i] = rnd.nextFloat() * 2f - 1f;
+    }
+    return x;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource(ALL)
   void zeroDepthScalesC(Candidate candidate) {

@@ -39,8 +39,8 @@ final class VectorLoops {
   // kernel and tile never changes a result.
   private static final int MR = L == 4 ? 8 : L == 8 ? 6 : 12;
   private static final int MR_IN_PLACE = L == 4 ? 8 : 6;
-  /** The lanes of the last, partial vector of a packed A panel's MR floats (none when L divides MR). */
-  private static final VectorMask<Float> PANEL_A_TAIL = S.indexInRange(MR / L * L, MR);
+  /** Vectors that hold a packed A panel's MR floats at one step of k: the last one may run past them. */
+  private static final int PANEL_A_VECTORS = (MR + L - 1) / L;
   private static final int NR = 2 * L;
   private static final int KC = 256;
   private static final int MC = 24 * MR;
@@ -274,24 +274,24 @@ final class VectorLoops {
         }
       }
     } else {
-      // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously; write MR floats in a run per panel,
-      // as whole vectors and a masked last one (MR is 12 at 16 lanes, 6 at 8) for every whole panel.
+      // op(A)[i][p] = a[p*lda + i]: read each stored row once, contiguously; write MR floats in a run per panel.
+      // Whole vectors, the last one running up to L − MR floats past the panel: in dst into the panel's next step
+      // of k, written after it; in a into the stored row p + 1, which exists and is longer than that. The last step
+      // goes element by element (its next place in dst is the next panel's first, already written). Masked vectors
+      // would fit exactly, but they fell off the JIT's fast path here (NoAllocationTest saw them allocate).
       int whole = mc / MR * MR;
       for (int p = 0; p < kc; p++) {
         int src = aOff + (p0 + p) * lda + i0;
-        for (int panel = 0; panel < whole; panel += MR) {
+        int vectorPanels = p == kc - 1 ? 0 : whole;
+        for (int panel = 0; panel < vectorPanels; panel += MR) {
           int d = panel * kc + p * MR;
-          int r = 0;
-          for (; r + L <= MR; r += L) {
-            FloatVector.fromArray(S, a, src + panel + r).intoArray(dst, d + r);
-          }
-          if (r < MR) {
-            FloatVector.fromArray(S, a, src + panel + r, PANEL_A_TAIL).intoArray(dst, d + r, PANEL_A_TAIL);
+          for (int v = 0; v < PANEL_A_VECTORS * L; v += L) {
+            FloatVector.fromArray(S, a, src + panel + v).intoArray(dst, d + v);
           }
         }
-        for (int panel = whole; panel < mc; panel += MR) {
+        for (int panel = vectorPanels; panel < mc; panel += MR) {
           int d = panel * kc + p * MR;
-          for (int r = 0, rows = mc - panel; r < rows; r++) {
+          for (int r = 0, rows = Math.min(MR, mc - panel); r < rows; r++) {
             dst[d + r] = a[src + panel + r];
           }
         }
