@@ -213,11 +213,17 @@ public final class LowRankOps {
   public static void orthonormalize(Kernels kernels, int m, int r, float[] a, int aOff, int lda, float[] work,
       int workOff) {
     Checks.notNull("kernels", kernels);
-    int need = orthonormalizeWorkspace(m, r);
-    Checks.matrix("A (m x r)", "a", a, aOff, m, r, "lda", lda);
-    Checks.workspace("work", work, workOff, need);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "a", a, aOff, m, r, lda, false);
+    checkInPlaceWithWorkspace("A (m x r)", "a", a, aOff, m, r, "lda", lda, work, workOff,
+        orthonormalizeWorkspace(m, r));
     HouseholderQr.orthonormalize(m, r, a, aOff, lda, work, workOff);
+  }
+
+  /** The checks of an operation in place on one matrix with {@code need} floats of workspace beside it. */
+  private static void checkInPlaceWithWorkspace(String what, String name, float[] x, int off, int rows, int cols,
+      String ldName, int ld, float[] work, int workOff, int need) {
+    Checks.matrix(what, name, x, off, rows, cols, ldName, ld);
+    Checks.workspace("work", work, workOff, need);
+    Checks.noOverlap("work", work, workOff, 1, need, need, name, x, off, rows, cols, ld, false);
   }
 
   /** Rows of B per product of {@link #orthonormalizeRows}' triangular update. */
@@ -245,10 +251,8 @@ public final class LowRankOps {
   public static void orthonormalizeRows(Kernels kernels, int r, int m, float[] b, int bOff, int ldb, float[] work,
       int workOff) {
     Checks.notNull("kernels", kernels);
-    int need = orthonormalizeRowsWorkspace(m, r);
-    Checks.matrix("B (r x m)", "b", b, bOff, r, m, "ldb", ldb);
-    Checks.workspace("work", work, workOff, need);
-    Checks.noOverlap("work", work, workOff, 1, need, need, "b", b, bOff, r, m, ldb, false);
+    checkInPlaceWithWorkspace("B (r x m)", "b", b, bOff, r, m, "ldb", ldb, work, workOff,
+        orthonormalizeRowsWorkspace(m, r));
     if (!orthonormalizeRowsByCholesky(kernels, r, m, b, bOff, ldb, work, workOff)) {
       // B is as given, or after one or two triangular updates, which keep each row's span and sign.
       HouseholderQr.orthonormalizeRows(r, m, b, bOff, ldb, work, workOff);

@@ -5,6 +5,7 @@ import org.lrgrad.kernels.Kernels;
 import org.lrgrad.kernels.LowRankOps;
 import org.lrgrad.kernels.ProjectionSide;
 import org.lrgrad.kernels.SeededRandom;
+import org.lrgrad.kernels.linalg.Transpose;
 import org.lrgrad.train.memory.BufferAllocator;
 import org.lrgrad.train.memory.MemoryTag;
 
@@ -292,22 +293,13 @@ final class LowRankSlot extends Slot {
     if (side == ProjectionSide.LEFT) {
       int mr = m * rank;
       rng.fillGaussian(projector, 0, mr, 1f);
-      transpose(m, rank, projector, work);
+      Transpose.copy(m, rank, projector, 0, rank, work, 0);
       LowRankOps.orthonormalizeRows(k, rank, m, work, 0, m, work, mr);
-      transpose(rank, m, work, projector);
+      Transpose.copy(rank, m, work, 0, m, projector, 0);
     } else {
       rng.fillGaussian(work, 0, n * rank, 1f);
-      transpose(n, rank, work, projector);
+      Transpose.copy(n, rank, work, 0, rank, projector, 0);
       LowRankOps.orthonormalizeRows(k, rank, n, projector, 0, ldProjector, work, 0);
-    }
-  }
-
-  /** to (cols×rows, packed) = fromᵀ, from being rows×cols, packed. */
-  private static void transpose(int rows, int cols, float[] from, float[] to) {
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        to[j * rows + i] = from[i * cols + j];
-      }
     }
   }
 

@@ -32,8 +32,6 @@ public final class TopSubspace {
    * replaced by an exact orthonormal completion.
    */
   private static final double NULL_ROW = 0x1p-48;
-  /** Side of the square tiles of the transposing copy (Gᵀ into the workspace). */
-  private static final int TILE = 32;
 
   private TopSubspace() {}
 
@@ -66,7 +64,7 @@ public final class TopSubspace {
     int a = left ? n : m, b = left ? m : n;
     int hOff = workOff, scratchOff = workOff + a * b;
     if (left) {
-      copyTransposed(m, n, g, gOff, ldg, work, hOff);
+      Transpose.copy(m, n, g, gOff, ldg, work, hOff);
     } else {
       for (int i = 0; i < m; i++) {
         System.arraycopy(g, gOff + i * ldg, work, hOff + i * n, n);
@@ -86,22 +84,6 @@ public final class TopSubspace {
       }
     }
     fixSigns(left, m, n, r, out, outOff, ldout);
-  }
-
-  /** work[hOff + j·m + i] = G[i][j]: Gᵀ (n×m, packed), in tiles so that both sides stay in cache. */
-  private static void copyTransposed(int m, int n, float[] g, int gOff, int ldg, float[] work, int hOff) {
-    for (int i0 = 0; i0 < m; i0 += TILE) {
-      int i1 = Math.min(m, i0 + TILE);
-      for (int j0 = 0; j0 < n; j0 += TILE) {
-        int j1 = Math.min(n, j0 + TILE);
-        for (int i = i0; i < i1; i++) {
-          int gi = gOff + i * ldg;
-          for (int j = j0; j < j1; j++) {
-            work[hOff + j * m + i] = g[gi + j];
-          }
-        }
-      }
-    }
   }
 
   /**
