@@ -115,7 +115,7 @@ public class VectorKernels extends ReferenceKernels {
       super.sgemmUnchecked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    if (VectorLoops.swaps(transB, m, n)) {
+    if (VectorLoops.swaps(transB, m, n, k)) {
       sgemmAsTranspose(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else {
       gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

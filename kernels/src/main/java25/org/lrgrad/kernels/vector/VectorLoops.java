@@ -65,8 +65,10 @@ final class VectorLoops {
   private static final boolean GATHERS = L >= 8;
   /** Rows or columns of a block of {@link #transpose}. */
   private static final int TRANSPOSE_BLOCK = 64;
-  /** Depth blocks up to this deep sweep C by rows (see gemmBlock). */
+  /** Depth blocks up to this deep sweep C by rows (see gemmBlock); products up to this deep never swap. */
   private static final int SHALLOW_KC = 64;
+  /** The most rows of C for which a product may run as its transpose (see {@link #swaps}). */
+  private static final int SWAP_MAX_ROWS = Math.min(STREAM_A_MAX_PANELS * NR, 64);
 
   private VectorLoops() {}
 
@@ -179,14 +181,20 @@ final class VectorLoops {
 
   /**
    * Whether C ← α·op(A)·op(B) + β·C runs as its transpose, Cᵀ ← α·op(B)ᵀ·op(A)ᵀ + β·Cᵀ, into a buffer: when op(A) is
-   * short, a batch of rows, and B is stored transposed, as in a layer's forward pass x·Wᵀ. Packing that B transposes
-   * all of it, element by element, for the few row tiles that use it: half the time of a batch-32 training step's
-   * products (JFR, 2026-12-06). As Cᵀ's product, B is the A side, read in place, and only op(A), the short side, is
-   * packed. Every element of C sums the same products in the same order (a·b = b·a in each fused multiply-add), so
-   * the choice never changes a result.
+   * short, a batch of rows, B is stored transposed, as in a layer's forward pass x·Wᵀ, and the product is deep. As
+   * Cᵀ's product, B is the A side, read in place once, and only op(A), the short side, is packed; run as it is, all
+   * of B is packed (transposed) for the few row tiles that use it. Every element of C sums the same products in the
+   * same order (a·b = b·a in each fused multiply-add), so the choice never changes a result, only the time.
+   *
+   * <p>Measured on an AVX-512 host, one thread, C ← A·Bᵀ with n = 1024 (SgemmTime, a throwaway timing loop,
+   * 2026-12-06, µs per call, as the transpose against as it is): m = 32, k = 1024: 691 against 898; k = 128: 82
+   * against 95; but shallow, k = 64 (the low-rank step's (x·Aᵀ)·Pᵀ with β = 1): 65 against 54, and k = 16: 37 against
+   * 19 (the two copies of C cost more than packing a shallow B); and from m = 96 on, as it is wins at every depth
+   * (m = 128: 209 against 128 at k = 64, 2768 against 2335 at k = 1024); m = 64 is even. At 128 bits the shallow case
+   * is the same (162 against 120 µs) and m = 32, k = 1024 still wins as the transpose (1904 against 2080).
    */
-  static boolean swaps(boolean transB, int m, int n) {
-    return transB && m <= STREAM_A_MAX_PANELS * NR && n > m;
+  static boolean swaps(boolean transB, int m, int n, int k) {
+    return transB && m <= SWAP_MAX_ROWS && n > m && k > SHALLOW_KC;
   }
 
   /**
@@ -670,9 +678,6 @@ final class VectorLoops {
   static int adamDirection(int len, float beta1, float beta2, float eps, AdamConvention convention, float stepScale,
       float sqrtBiasCorrection2, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float[] out,
       int outOff) {
-    // As adamStep: dividing by 1 is exact.
-    FloatVector vRootDivisor = FloatVector.broadcast(S,
-        convention == AdamConvention.TORCH ? sqrtBiasCorrection2 : 1f);
     FloatVector vBeta1 = FloatVector.broadcast(S, beta1);
     FloatVector vBeta2 = FloatVector.broadcast(S, beta2);
     FloatVector vKeep1 = FloatVector.broadcast(S, 1f - beta1);
@@ -681,14 +686,30 @@ final class VectorLoops {
     FloatVector vStepScale = FloatVector.broadcast(S, stepScale);
     FloatVector floor = FloatVector.broadcast(S, Subnormals.adamFloor(eps));
     int bound = S.loopBound(len);
-    for (int i = 0; i < bound; i += L) {
-      FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
-      FloatVector mv = flushBelow(FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1)), floor);
-      FloatVector vv = flushBelow(FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad)),
-          floor);
-      mv.intoArray(m, mOff + i);
-      vv.intoArray(v, vOff + i);
-      mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
+    if (convention == AdamConvention.TORCH) {
+      FloatVector vRootDivisor = FloatVector.broadcast(S, sqrtBiasCorrection2);
+      for (int i = 0; i < bound; i += L) {
+        FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
+        FloatVector mv = flushBelow(FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1)), floor);
+        FloatVector vv = flushBelow(
+            FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad)), floor);
+        mv.intoArray(m, mOff + i);
+        vv.intoArray(v, vOff + i);
+        mv.div(vv.sqrt().div(vRootDivisor).add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
+      }
+    } else {
+      // GaLore's convention has no root divisor. Not dividing by 1 (exact, as adamStep does) but leaving the division
+      // out: the loop is bound by its divisions and square roots, and it runs 24% faster without the third (LRG's
+      // 115712 state elements in the study's MLP: 73 against 55 µs, a throwaway timing loop, 2026-12-06).
+      for (int i = 0; i < bound; i += L) {
+        FloatVector grad = FloatVector.fromArray(S, g, gOff + i);
+        FloatVector mv = flushBelow(FloatVector.fromArray(S, m, mOff + i).mul(vBeta1).add(grad.mul(vKeep1)), floor);
+        FloatVector vv = flushBelow(
+            FloatVector.fromArray(S, v, vOff + i).mul(vBeta2).add(grad.mul(vKeep2).mul(grad)), floor);
+        mv.intoArray(m, mOff + i);
+        vv.intoArray(v, vOff + i);
+        mv.div(vv.sqrt().add(vEps)).mul(vStepScale).intoArray(out, outOff + i);
+      }
     }
     return bound;
   }

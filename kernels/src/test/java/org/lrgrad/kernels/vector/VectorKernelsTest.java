@@ -62,9 +62,9 @@ class VectorKernelsTest {
         .invoke(kernels, m, n, k);
   }
 
-  private static boolean swaps(boolean transB, int m, int n) throws ReflectiveOperationException {
+  private static boolean swaps(boolean transB, int m, int n, int k) throws ReflectiveOperationException {
     return (Boolean) Class.forName(VECTOR_KERNELS.replace("VectorKernels", "VectorLoops"))
-        .getDeclaredMethod("swaps", boolean.class, int.class, int.class).invoke(null, transB, m, n);
+        .getDeclaredMethod("swaps", boolean.class, int.class, int.class, int.class).invoke(null, transB, m, n, k);
   }
 
   /** The system property that makes a JVM run the 128-bit width (VectorWidth's). */
@@ -148,8 +148,9 @@ class VectorKernelsTest {
   }
 
   /**
-   * A short op(A) times a transposed B runs as Cᵀ's product (VectorLoops.swaps); stored the other way round, the
-   * same B runs as it is. Both must give the same bits, on one and two threads, α and β as they come.
+   * A short op(A) times a transposed B runs as Cᵀ's product when it is deep (VectorLoops.swaps), as it is when it is
+   * shallow or op(A) is taller; stored the other way round, the same B always runs as it is. All must give the same
+   * bits, on one and two threads, α and β as they come.
    */
   @Test
   void sgemmGivesTheSameBitsWhenItRunsAsTheTranspose() throws Exception {
@@ -157,15 +158,20 @@ class VectorKernelsTest {
     float[][] alphaBeta = {{1f, 0f}, {0.75f, -1.5f}};
     for (int threads : new int[] {1, 2}) {
       Kernels kernels = vectorKernels(BITS, threads);
-      // The largest short side that runs as the transpose: four column panels of two vectors.
-      int widest = 4 * 2 * lanes(kernels);
-      // A batch-32 forward pass over several row blocks and two depth blocks; a shallow depth at the widest short
-      // side; tiny ones; one that two threads split.
-      int[][] shapes = {{32, 1000, 300}, {widest, 301, 40}, {1, 77, 9}, {5, 40, 33}, {31, 1203, 190}};
+      int panels = 4 * 2 * lanes(kernels);
+      // The tallest op(A) that runs as the transpose: four column panels of two vectors, at most 64 rows.
+      int tallest = Math.min(panels, 64);
+      // Run as the transpose: a batch-32 forward pass over several row blocks and two depth blocks; the tallest
+      // short side just past the shallow depth; tiny ones; one that two threads split. Run as they are: a shallow
+      // depth (the low-rank step's product), and a side one row taller than the tallest.
+      int[][] shapes = {{32, 1000, 300}, {tallest, 301, 65}, {1, 77, 66}, {5, 40, 70}, {31, 1203, 190},
+          {32, 1000, 64}, {tallest + 1, 301, 300}, {5, 40, 33}};
       for (int[] s : shapes) {
         int m = s[0], n = s[1], k = s[2];
-        assertTrue(swaps(true, m, n), m + "x" + n + "x" + k + " must run as the transpose");
-        assertFalse(swaps(false, m, n), m + "x" + n + "x" + k + " must run as it is with B not transposed");
+        boolean expectSwap = m <= tallest && k > 64;
+        assertEquals(expectSwap, swaps(true, m, n, k),
+            m + "x" + n + "x" + k + (expectSwap ? " must" : " must not") + " run as the transpose");
+        assertFalse(swaps(false, m, n, k), m + "x" + n + "x" + k + " must run as it is with B not transposed");
         if (m == 31) {
           // Split as Cᵀ's product, 1203 rows by 31.
           assertEquals(threads, sgemmParts(kernels, n, m, k), threads + " thread(s) must split 31x1203x190");
