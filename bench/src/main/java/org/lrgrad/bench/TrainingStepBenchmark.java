@@ -1,11 +1,14 @@
 package org.lrgrad.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.lrgrad.bench.implementations.LrgradKernels;
 import org.lrgrad.bench.implementations.UnavailableException;
 import org.lrgrad.kernels.Kernels;
 import org.lrgrad.train.Adam;
+import org.lrgrad.train.Layer;
 import org.lrgrad.train.Linear;
 import org.lrgrad.train.LoraAdam;
 import org.lrgrad.train.LowRankAdam;
@@ -45,6 +48,11 @@ public class TrainingStepBenchmark {
   /** The study's model and batch. */
   public static final int[] WIDTHS = {784, 1024, 1024, 10};
   public static final int BATCH = 32;
+  /**
+   * A small model on the same data, 784-256-10: a step is a few times shorter, so a short run is mostly the JIT's
+   * first second (WarmupRun's {@code small}).
+   */
+  public static final int[] SMALL_WIDTHS = {784, 256, 10};
 
   @Param({"vector", "jni", "ffm"})
   public String implementation;
@@ -97,13 +105,32 @@ public class TrainingStepBenchmark {
 
   /** The study's MLP. */
   public static Sequential mlp() {
-    return new Sequential(new Linear(WIDTHS[0], WIDTHS[1]), new Relu(), new Linear(WIDTHS[1], WIDTHS[2]),
-        new Relu(), new Linear(WIDTHS[2], WIDTHS[3]));
+    return mlp(WIDTHS);
+  }
+
+  /** An MLP of these widths, a ReLU between layers. */
+  static Sequential mlp(int[] widths) {
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i + 1 < widths.length; i++) {
+      if (i > 0) {
+        layers.add(new Relu());
+      }
+      layers.add(new Linear(widths[i], widths[i + 1]));
+    }
+    return new Sequential(layers.toArray(new Layer[0]));
   }
 
   /** A trainer of the study's MLP on {@code kernels} with its own random batches. */
   public static Trainer trainer(Kernels kernels, String optimizer, int rank, String accumulation) {
-    Sequential model = mlp();
+    return trainer(kernels, optimizer, rank, accumulation, WIDTHS);
+  }
+
+  /**
+   * A trainer of the MLP of these widths (784 inputs and 10 classes, as {@link TrainingBatches} draws them) on
+   * {@code kernels}.
+   */
+  static Trainer trainer(Kernels kernels, String optimizer, int rank, String accumulation, int[] widths) {
+    Sequential model = mlp(widths);
     return Trainer.builder(model, BATCH).kernels(kernels).seed(1)
         .group(optimizer(optimizer, rank, accumulation), model.parameters()).build();
   }

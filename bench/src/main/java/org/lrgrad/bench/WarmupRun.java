@@ -10,12 +10,13 @@ import org.lrgrad.train.Trainer;
 
 /**
  * Time to the first N training steps from a fresh JVM: trains the study's MLP (784-1024-1024-10, batch 32, one
- * thread; {@link TrainingStepBenchmark}'s model and settings) on the named kernels and prints, for each N, the time
- * of steps 1..N and their steps/s, then the steady rate over the last {@code steady} steps of the run. One JVM per
- * run is the point: start it once per measurement ({@code bench/scripts/warmup.sh} does).
+ * thread; {@link TrainingStepBenchmark}'s model and settings), or with MODEL {@code small} a 784-256-10 MLP on the
+ * same batches, on the named kernels and prints, for each N, the time of steps 1..N and their steps/s, then the
+ * steady rate over the last {@code steady} steps of the run. One JVM per run is the point: start it once per
+ * measurement ({@code bench/scripts/warmup.sh} does).
  *
  * <pre>
- * usage: WarmupRun KERNELS [OPTIMIZER] [N1,N2,...]   (default: sgd, 50,300,3000)
+ * usage: WarmupRun KERNELS [OPTIMIZER] [N1,N2,...] [MODEL]   (default: sgd, 50,300,3000, study)
  * </pre>
  *
  * Output, one line per N and one for the steady state, e.g.
@@ -28,8 +29,8 @@ public final class WarmupRun {
   private WarmupRun() {}
 
   public static void main(String[] args) throws UnavailableException {
-    if (args.length < 1 || args.length > 3) {
-      System.err.println("usage: WarmupRun KERNELS [OPTIMIZER] [N1,N2,...]");
+    if (args.length < 1 || args.length > 4) {
+      System.err.println("usage: WarmupRun KERNELS [OPTIMIZER] [N1,N2,...] [MODEL: study or small]");
       System.exit(2);
     }
     String kernelsName = args[0];
@@ -41,9 +42,18 @@ public final class WarmupRun {
         throw new IllegalArgumentException("N=" + n + " must be >= 1");
       }
     }
+    String model = args.length > 3 ? args[3] : "study";
+    int[] widths;
+    if (model.equals("study")) {
+      widths = TrainingStepBenchmark.WIDTHS;
+    } else if (model.equals("small")) {
+      widths = TrainingStepBenchmark.SMALL_WIDTHS;
+    } else {
+      throw new IllegalArgumentException("MODEL=" + model + " must be study (784-1024-1024-10) or small (784-256-10)");
+    }
     double jvmUpSeconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     Kernels kernels = LrgradKernels.open(kernelsName, 1);
-    Trainer trainer = TrainingStepBenchmark.trainer(kernels, optimizer, 64, "auto");
+    Trainer trainer = TrainingStepBenchmark.trainer(kernels, optimizer, 64, "auto", widths);
     TrainingBatches batches = new TrainingBatches();
     int last = marks[marks.length - 1];
     int total = last + STEADY_STEPS;
@@ -58,13 +68,14 @@ public final class WarmupRun {
       throw new IllegalStateException(trainer.skippedSteps() + " steps were skipped (non-finite loss): not a"
           + " measurement of training");
     }
+    String run = kernelsName + " " + optimizer + (model.equals("study") ? "" : " " + model);
     for (int n : marks) {
       double seconds = (at[n] - at[0]) / 1e9;
-      System.out.println(String.format(Locale.ROOT, "%s %s first %d steps: %.3f s, %.1f steps/s (JVM up %.2f s,"
-          + " trainer built at %.2f s)", kernelsName, optimizer, n, seconds, n / seconds, jvmUpSeconds, setupSeconds));
+      System.out.println(String.format(Locale.ROOT, "%s first %d steps: %.3f s, %.1f steps/s (JVM up %.2f s,"
+          + " trainer built at %.2f s)", run, n, seconds, n / seconds, jvmUpSeconds, setupSeconds));
     }
     double steadySeconds = (at[total] - at[last]) / 1e9;
-    System.out.println(String.format(Locale.ROOT, "%s %s steady (steps %d..%d): %.1f steps/s", kernelsName, optimizer,
-        last + 1, total, STEADY_STEPS / steadySeconds));
+    System.out.println(String.format(Locale.ROOT, "%s steady (steps %d..%d): %.1f steps/s", run, last + 1, total,
+        STEADY_STEPS / steadySeconds));
   }
 }
