@@ -7,8 +7,8 @@ import org.lrgrad.kernels.ReferenceKernels;
 /**
  * The contract on lrgrad's native library ({@code liblrgrad.so}, through JNI): every operation the library has runs
  * in C, in the {@link Variant} chosen at construction; the rest (the low-rank forms, linear algebra) are the
- * contract's Java defaults, which run on the native sgemm. Softmax cross-entropy and Adafactor have no native
- * version: they are inherited from {@link ReferenceKernels}, whose every array access is bounds-checked (a label
+ * contract's Java defaults, which run on the native sgemm. Softmax cross-entropy, Adafactor and the finiteness
+ * check ({@code allFinite}, a read-only scan) have no native version: they are inherited from {@link ReferenceKernels}, whose every array access is bounds-checked (a label
  * rewritten by another thread after the contract's check can make the call throw, never read outside the logits).
  *
  * <p>The contract's public methods have checked every argument (lengths, offsets, overlaps) before an

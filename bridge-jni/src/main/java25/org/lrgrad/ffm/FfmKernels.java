@@ -26,8 +26,8 @@ import org.lrgrad.kernels.ReferenceKernels;
  * {@code lrgrad_*} functions (NEON variant) that the {@code jni} kernels call, reached through the bindings jextract
  * generated from {@code lrgrad.h} ({@code lrgrad_h}, package-private: the raw entry points are not public API). The
  * low-rank forms and the linear algebra are the contract's Java defaults, running on the native sgemm; softmax
- * cross-entropy and Adafactor, which the library does not have, are inherited from {@link ReferenceKernels}
- * (bounds-checked Java, safe against labels rewritten during a call).
+ * cross-entropy, Adafactor and the finiteness check, which the library does not have, are inherited from
+ * {@link ReferenceKernels} (bounds-checked Java, safe against labels rewritten during a call).
  *
  * <p>{@link NativeLibrary#load()} finds, loads (into this class loader) and version-checks the library; the
  * generated bindings then find its symbols through {@link java.lang.foreign.SymbolLookup#loaderLookup()}, whatever

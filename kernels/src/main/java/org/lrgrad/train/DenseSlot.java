@@ -53,8 +53,8 @@ abstract class DenseSlot extends Slot {
   }
 
   @Override
-  boolean gradientFinite() {
-    return Finite.all(grad, 0, param.size());
+  boolean gradientFinite(Kernels k) {
+    return k.allFinite(param.size(), grad, 0);
   }
 
   @Override

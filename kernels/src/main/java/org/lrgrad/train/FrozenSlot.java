@@ -22,7 +22,7 @@ final class FrozenSlot extends Slot {
   void gradientColumnSums(Kernels k, int n, float[] dy, int dyOff, int lddy) {}
 
   @Override
-  boolean gradientFinite() {
+  boolean gradientFinite(Kernels k) {
     return true;
   }
 

@@ -97,8 +97,8 @@ final class LoraSlot extends Slot {
   }
 
   @Override
-  boolean gradientFinite() {
-    return Finite.all(gradA, 0, gradA.length) && Finite.all(gradB, 0, gradB.length);
+  boolean gradientFinite(Kernels k) {
+    return k.allFinite(gradA.length, gradA, 0) && k.allFinite(gradB.length, gradB, 0);
   }
 
   @Override

@@ -308,7 +308,7 @@ final class LowRankSlot extends Slot {
       float[] dy, int dyOff, int lddy, float[] work) {
     int mn = m * n;
     k.sgemm(true, false, m, n, rows, 1f, dy, dyOff, lddy, x, xOff, ldx, 0f, work, 0, n);
-    if (!Finite.all(work, 0, mn)) {
+    if (!k.allFinite(mn, work, 0)) {
       refreshSkipped = true; // an SVD of a non-finite G would replace a good projector with garbage
       return;
     }
@@ -322,8 +322,8 @@ final class LowRankSlot extends Slot {
   }
 
   @Override
-  boolean gradientFinite() {
-    return !refreshSkipped && Finite.all(lowGrad, 0, lowGrad.length);
+  boolean gradientFinite(Kernels k) {
+    return !refreshSkipped && k.allFinite(lowGrad.length, lowGrad, 0);
   }
 
   @Override

@@ -72,8 +72,8 @@ abstract class Slot {
     System.arraycopy(param.data(), 0, dst, off, param.size());
   }
 
-  /** Whether the gradient formed in this step is finite everywhere. */
-  abstract boolean gradientFinite();
+  /** Whether the gradient formed in this step is finite everywhere ({@link Kernels#allFinite}). */
+  abstract boolean gradientFinite(Kernels k);
 
   /** Applies one step (the {@code completed + 1}-th) to the parameter and the state. */
   abstract void apply(Kernels k);

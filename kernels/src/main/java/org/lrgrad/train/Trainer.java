@@ -139,7 +139,7 @@ public final class Trainer {
   /** Fused updates: layer {@code layer}'s gradients are complete; updates it unless one is not finite. */
   private boolean applyLayer(int layer) {
     for (int i = layerSlots[layer]; i < layerSlots[layer + 1]; i++) {
-      if (!slots[i].gradientFinite()) {
+      if (!slots[i].gradientFinite(kernels)) {
         return false;
       }
     }
@@ -151,7 +151,7 @@ public final class Trainer {
 
   private boolean gradientsFinite() {
     for (Slot slot : slots) {
-      if (!slot.gradientFinite()) {
+      if (!slot.gradientFinite(kernels)) {
         return false;
       }
     }

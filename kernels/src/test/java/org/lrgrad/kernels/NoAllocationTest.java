@@ -67,6 +67,7 @@ class NoAllocationTest {
     calls.put("biasGradient", () -> k.biasGradient(batch, n, logits, 0, n, bias, 0));
     calls.put("relu", () -> k.relu(batch * n, logits, 0, x, 0));
     calls.put("reluBackward", () -> k.reluBackward(batch * n, logits, 0, x, 0, x, 0));
+    calls.put("allFinite", () -> k.allFinite(m * n, g, 0));
     calls.put("softmaxCrossEntropy", () -> k.softmaxCrossEntropy(batch, n, logits, 0, n, labels, 0, dy, 0, n));
     calls.put("orthonormalize", () -> LowRankOps.orthonormalize(k, m, r, proj, 0, r, work, 0));
     calls.put("orthonormalizeRows", () -> LowRankOps.orthonormalizeRows(k, r, n, q, 0, n, work, 0));

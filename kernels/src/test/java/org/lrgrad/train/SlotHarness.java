@@ -68,7 +68,7 @@ public final class SlotHarness {
   /** One step with G = dYᵀ·X (X rows×n, dY rows×m); returns whether it was applied (G finite). */
   public boolean step(Kernels k, int rows, float[] x, int xOff, int ldx, float[] dy, int dyOff, int lddy) {
     slot.gradient(k, rows, x, xOff, ldx, dy, dyOff, lddy);
-    if (!slot.gradientFinite()) {
+    if (!slot.gradientFinite(k)) {
       return false;
     }
     slot.apply(k);

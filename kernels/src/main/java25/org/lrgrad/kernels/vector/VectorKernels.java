@@ -333,4 +333,10 @@ public class VectorKernels extends ReferenceKernels {
       super.biasGradientUnchecked(rows, cols - done, dy, dyOff + done, lddy, db, dbOff + done);
     }
   }
+
+  @Override
+  protected boolean allFiniteUnchecked(int len, float[] x, int xOff) {
+    int done = VectorLoops.finitePrefix(len, x, xOff);
+    return done >= 0 && (done == len || super.allFiniteUnchecked(len - done, x, xOff + done));
+  }
 }

@@ -714,6 +714,34 @@ final class VectorLoops {
     return bound;
   }
 
+  /**
+   * How many leading elements of x[xOff ..] (whole vectors) were checked and are all finite, or −1 if one of them is
+   * an infinity or NaN. x − x is +0 for a finite x and NaN for ±∞ and NaN, and sums of +0 stay +0 while a NaN stays
+   * NaN: no branch per vector. Four sums, so that the additions' latency does not bound the loop.
+   */
+  static int finitePrefix(int len, float[] x, int xOff) {
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    int bound4 = len / (4 * L) * (4 * L);
+    int i = 0;
+    for (; i < bound4; i += 4 * L) {
+      FloatVector v0 = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector v1 = FloatVector.fromArray(S, x, xOff + i + L);
+      FloatVector v2 = FloatVector.fromArray(S, x, xOff + i + 2 * L);
+      FloatVector v3 = FloatVector.fromArray(S, x, xOff + i + 3 * L);
+      s0 = s0.add(v0.sub(v0));
+      s1 = s1.add(v1.sub(v1));
+      s2 = s2.add(v2.sub(v2));
+      s3 = s3.add(v3.sub(v3));
+    }
+    int bound = S.loopBound(len);
+    for (; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      s0 = s0.add(v.sub(v));
+    }
+    float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    return sum == 0f ? bound : -1;
+  }
+
   static int relu(int len, float[] x, int xOff, float[] y, int yOff) {
     FloatVector zero = FloatVector.zero(S);
     int bound = S.loopBound(len);
