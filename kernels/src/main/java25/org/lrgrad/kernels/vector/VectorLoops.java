@@ -188,7 +188,7 @@ final class VectorLoops {
    *
    * <p>Measured on an AVX-512 host, one thread, C ← A·Bᵀ with n = 1024 (SgemmTime, a throwaway timing loop,
    * 2026-12-06, µs per call, as the transpose against as it is): m = 32, k = 1024: 691 against 898; k = 128: 82
-   * against 95; but shallow, k = 64 (the low-rank step's (x·Aᵀ)·Pᵀ with β = 1): 65 against 54, and k = 16: 37 against
+   * against 95; but shallow, k = 64 (the low-rank step's (x·Qᵀ)·Bᵀ with β = 1): 65 against 54, and k = 16: 37 against
    * 19 (the two copies of C cost more than packing a shallow B); and from m = 96 on, as it is wins at every depth
    * (m = 128: 209 against 128 at k = 64, 2768 against 2335 at k = 1024); m = 64 is even. At 128 bits the shallow case
    * is the same (162 against 120 µs) and m = 32, k = 1024 still wins as the transpose (1904 against 2080).
