@@ -271,8 +271,19 @@ final class VectorLoops {
   private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
       float[] dst) {
     if (!transA) {
-      // Written in order, read from the panel's rows side by side (each row read forward).
-      for (int panel = 0; panel < mc; panel += MR) {
+      // Written in order, read from the panel's rows side by side (each row read forward). With gathers, a panel
+      // with at least L rows of the block from its first is one gather per step of k: its L − MR extra lanes read
+      // rows that exist and write into the panel's next step of k (or the next panel's first), written after it.
+      // On an AVX-512 host, one thread, 256³ ran at 141 GFLOP/s against 124 element by element, 512³ at 134
+      // against 130 (SgemmTime, a throwaway timing loop, 2026-12-07).
+      int gatheredPanels = GATHERS && L >= MR ? Math.max(0, mc - L + MR) / MR * MR : 0;
+      if (gatheredPanels > 0) {
+        int[] index = gatherIndex(lda);
+        for (int panel = 0; panel < gatheredPanels; panel += MR) {
+          gatherColumns(kc, a, aOff + (i0 + panel) * lda + p0, index, dst, panel * kc, MR);
+        }
+      }
+      for (int panel = gatheredPanels; panel < mc; panel += MR) {
         int rows = Math.min(MR, mc - panel);
         int src = aOff + (i0 + panel) * lda + p0;
         for (int p = 0, d = panel * kc; p < kc; p++, d += MR) {
