@@ -55,6 +55,14 @@ final class VectorLoops {
    * low-rank step's 32×64·64×1024 ran in 39 µs against 56 (SgemmTime, a throwaway timing loop, 2026-12-06).
    */
   private static final int B_IN_PLACE_MAX_ROWS = 4 * MR;
+  /**
+   * With up to {@link #B_IN_PLACE_MAX_ROWS} rows of C, a deep B stored as is is read in place too when its stored
+   * rows are at most this many floats apart (1 KB): a panel's KC rows then lie in a few consecutive pages, not in
+   * the same few cache sets. On an AVX-512 host, one thread (SgemmTime, a throwaway timing loop, 2026-12-07, µs per
+   * call, in place against packed): 32×1024·1024×64 (the low-rank step's dY·B) 45 against 55, ·1024×256 143 against
+   * 176, but ·1024×512 377 against 348 and ·1024×1024 968 against 829; at 8 and at 4 lanes the first two gain 3–10%.
+   */
+  private static final int B_IN_PLACE_MAX_LDB = 256;
   /** B panels packed together for a single A block: reading B's rows in runs of this many panels. */
   private static final int GROUP_PANELS = 8;
   /**
@@ -109,7 +117,7 @@ final class VectorLoops {
     boolean shallow = kcMax <= SHALLOW_KC;
     // Otherwise, with a single A block, B is packed a group of panels at a time, used while it is still in cache.
     boolean packBBlock = shallow || rowTo - rowFrom > MC;
-    boolean bInPlace = shallow && !transB && rowTo - rowFrom <= B_IN_PLACE_MAX_ROWS;
+    boolean bInPlace = (shallow || ldb <= B_IN_PLACE_MAX_LDB) && !transB && rowTo - rowFrom <= B_IN_PLACE_MAX_ROWS;
     int groupCols = packBBlock ? NC : GROUP_PANELS * NR;
     int mr = streamA ? MR_IN_PLACE : MR;
     ws.tile = GemmWorkspace.atLeast(ws.tile, MR * NR);
