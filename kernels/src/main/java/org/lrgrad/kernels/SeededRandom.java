@@ -2,8 +2,9 @@ package org.lrgrad.kernels;
 
 /**
  * A small seeded generator (SplitMix64) whose whole state is one {@code long}, so that checkpoints can save and
- * restore it and a resumed run draws the same numbers. Gaussians use Box–Muller on {@link StrictMath}, so the same
- * seed gives the same bits on every JVM and on Android (unlike {@link Math}, which may differ in the last bit).
+ * restore it and a resumed run draws the same numbers. Gaussians use Marsaglia's polar method on {@link StrictMath},
+ * so the same seed gives the same bits on every JVM and on Android (unlike {@link Math}, which may differ in the last
+ * bit).
  * Not thread-safe: each user owns its generator.
  */
 public final class SeededRandom {
