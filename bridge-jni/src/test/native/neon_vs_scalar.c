@@ -539,6 +539,48 @@ static void test_bias(int32_t rows, int32_t cols, int32_t pad, int32_t off) {
     }                                                                                             \
   } while (0)
 
+/*
+ * lrgrad_all_finite on both variants: finite extremes (largest float, smallest subnormal, -0) everywhere pass; one
+ * infinity or NaN (quiet, signalling, negative, with payload bits) at each position fails, in the vector body and in
+ * the tail alike. Nothing outside the len floats is read (the floats around them are NaN).
+ */
+static void test_all_finite(int32_t len, int32_t off) {
+  static const uint32_t BAD[] = {0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7f800001u, 0xffffffffu};
+  region x = vector_new(len, off, -1.0f, 1.0f);
+  for (size_t i = 0; i < x.size; i++) {
+    if (i < (size_t)off || i >= (size_t)off + (size_t)len) {
+      x.buffer[i] = NAN;
+    }
+  }
+  for (int32_t i = 0; i < len; i++) {
+    x.at[i] = i % 3 == 0 ? FLT_MAX : i % 3 == 1 ? -FLT_TRUE_MIN : -0.0f;
+  }
+  for (int32_t variant = LRGRAD_VARIANT_SCALAR; variant <= LRGRAD_VARIANT_NEON; variant++) {
+    int32_t status = lrgrad_all_finite(variant, len, x.at);
+    count(status == LRGRAD_OK);
+    if (status != LRGRAD_OK) {
+      report("all_finite variant=%d len=%d: finite floats gave status %d", variant, len, status);
+    }
+  }
+  for (int32_t i = 0; i < len; i++) {
+    float kept = x.at[i];
+    union {
+      uint32_t u;
+      float f;
+    } bad = {BAD[i % 5]};
+    x.at[i] = bad.f;
+    for (int32_t variant = LRGRAD_VARIANT_SCALAR; variant <= LRGRAD_VARIANT_NEON; variant++) {
+      int32_t status = lrgrad_all_finite(variant, len, x.at);
+      count(status == LRGRAD_NOT_FINITE);
+      if (status != LRGRAD_NOT_FINITE) {
+        report("all_finite variant=%d len=%d: 0x%08x at %d gave status %d", variant, len, (unsigned)bad.u, i, status);
+      }
+    }
+    x.at[i] = kept;
+  }
+  free(x.buffer);
+}
+
 static void test_elementwise(void) {
   for (int32_t si = 0; si <= N_SIZES; si++) {
     /* The grid's lengths, then one long enough to run many full vectors. */
@@ -564,6 +606,7 @@ static void test_elementwise(void) {
     for (int32_t ri = 0; ri < N_SIZES; ri += 4) {
       test_bias(SIZES[ri], len, (si + ri) % 3, off);
     }
+    test_all_finite(len, off);
   }
 }
 

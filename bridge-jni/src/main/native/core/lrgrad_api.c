@@ -195,3 +195,14 @@ int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const
   }
   return LRGRAD_OK;
 }
+
+int32_t lrgrad_all_finite(int32_t variant, int32_t len, const float *x) {
+  const lrgrad_ops *ops = ops_of(variant);
+  if (ops == NULL) {
+    return LRGRAD_ERROR_VARIANT;
+  }
+  if (bad_vector(x, len)) {
+    return LRGRAD_ERROR_ARGUMENT;
+  }
+  return len == 0 || ops->all_finite(len, x) ? LRGRAD_OK : LRGRAD_NOT_FINITE;
+}

@@ -440,6 +440,35 @@ static void f32_relu_backward__neon(int32_t len, const float *x, const float *dy
   }
 }
 
+/* All ones in the lanes of x whose exponent bits are all ones (an infinity or NaN), else zero. */
+static uint32x4_t not_finite4(const float *x) {
+  uint32x4_t exponent = vdupq_n_u32(LRGRAD_EXPONENT_BITS);
+  return vceqq_u32(vandq_u32(vreinterpretq_u32_f32(vld1q_f32(x)), exponent), exponent);
+}
+
+/* The lanes' answers are ORed together, four vectors at a time, and looked at once at the end: a gradient is
+   finite almost always, and then every float is read anyway. */
+static int f32_all_finite__neon(int32_t len, const float *x) {
+  uint32x4_t any0 = vdupq_n_u32(0), any1 = any0, any2 = any0, any3 = any0;
+  int32_t i = 0;
+  for (; i + 16 <= len; i += 16) {
+    any0 = vorrq_u32(any0, not_finite4(x + i));
+    any1 = vorrq_u32(any1, not_finite4(x + i + 4));
+    any2 = vorrq_u32(any2, not_finite4(x + i + 8));
+    any3 = vorrq_u32(any3, not_finite4(x + i + 12));
+  }
+  for (; i + 4 <= len; i += 4) {
+    any0 = vorrq_u32(any0, not_finite4(x + i));
+  }
+  if (i < len) {
+    TAIL_IN(xt, x + i, len - i); /* zero-padded: the padding is finite */
+    any0 = vorrq_u32(any0, not_finite4(xt));
+  }
+  uint32x4_t any = vorrq_u32(vorrq_u32(any0, any1), vorrq_u32(any2, any3));
+  uint32x2_t half = vorr_u32(vget_low_u32(any), vget_high_u32(any));
+  return (vget_lane_u32(half, 0) | vget_lane_u32(half, 1)) == 0;
+}
+
 const lrgrad_ops lrgrad_neon_ops = {
   .gemm_workspace = f32_gemm_workspace__neon,
   .gemm = f32_gemm__neon,
@@ -451,4 +480,5 @@ const lrgrad_ops lrgrad_neon_ops = {
   .bias_gradient = f32_bias_gradient__neon,
   .relu = f32_relu__neon,
   .relu_backward = f32_relu_backward__neon,
+  .all_finite = f32_all_finite__neon,
 };

@@ -120,6 +120,20 @@ static void f32_relu_backward__scalar(int32_t len, const float *x, const float *
   }
 }
 
+static int f32_all_finite__scalar(int32_t len, const float *x) {
+  for (int32_t i = 0; i < len; i++) {
+    /* The bits, not x - x == 0: no floating-point option of a build can change them. */
+    union {
+      float f;
+      uint32_t u;
+    } v = {x[i]};
+    if ((v.u & LRGRAD_EXPONENT_BITS) == LRGRAD_EXPONENT_BITS) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 const lrgrad_ops lrgrad_scalar_ops = {
   .gemm_workspace = f32_gemm_workspace__scalar,
   .gemm = f32_gemm__scalar,
@@ -131,4 +145,5 @@ const lrgrad_ops lrgrad_scalar_ops = {
   .bias_gradient = f32_bias_gradient__scalar,
   .relu = f32_relu__scalar,
   .relu_backward = f32_relu_backward__scalar,
+  .all_finite = f32_all_finite__scalar,
 };

@@ -42,7 +42,12 @@ typedef struct lrgrad_ops {
   void (*bias_gradient)(int32_t rows, int32_t cols, const float *dy, int32_t lddy, float *db);
   void (*relu)(int32_t len, const float *x, float *y);
   void (*relu_backward)(int32_t len, const float *x, const float *dy, float *dx);
+  /* 1 when none of the len floats is infinite or NaN, else 0. */
+  int (*all_finite)(int32_t len, const float *x);
 } lrgrad_ops;
+
+/* The exponent bits of a float: all ones for the infinities and NaN, and only for them. */
+#define LRGRAD_EXPONENT_BITS 0x7f800000u
 
 extern const lrgrad_ops lrgrad_scalar_ops;
 extern const lrgrad_ops lrgrad_neon_ops;

@@ -35,7 +35,7 @@ extern "C" {
  * them changes; a caller built for another version must refuse the library (the Java side compares it with
  * org.lrgrad.jni.NativeLibrary.ABI_VERSION when it loads the library).
  */
-#define LRGRAD_ABI_VERSION 3
+#define LRGRAD_ABI_VERSION 4
 
 /* Statuses returned by every operation. */
 #define LRGRAD_OK 0
@@ -47,6 +47,8 @@ extern "C" {
 #define LRGRAD_ERROR_WORKSPACE 2
 /* The variant is unknown or was not built into this library. */
 #define LRGRAD_ERROR_VARIANT 3
+/* Not an error: lrgrad_all_finite's answer when a float is infinite or NaN (since ABI 4). */
+#define LRGRAD_NOT_FINITE 4
 
 /* Implementations, the first argument of every operation. */
 /* Plain C loops: the native oracle, built for every platform. */
@@ -127,6 +129,13 @@ LRGRAD_API int32_t lrgrad_relu(int32_t variant, int32_t len, const float *x, flo
 
 /* dx <- x <= 0 ? 0 : dy (dy where x > 0 or x is NaN); dx may be dy. */
 LRGRAD_API int32_t lrgrad_relu_backward(int32_t variant, int32_t len, const float *x, const float *dy, float *dx);
+
+/*
+ * Whether every one of the len floats of x is finite (since ABI 4): LRGRAD_OK when none is infinite or NaN,
+ * LRGRAD_NOT_FINITE when one is, otherwise an error status. Decided by each float's exponent bits, so no
+ * floating-point setting changes the answer. A trainer asks this of every gradient before it steps.
+ */
+LRGRAD_API int32_t lrgrad_all_finite(int32_t variant, int32_t len, const float *x);
 
 #ifdef __cplusplus
 }

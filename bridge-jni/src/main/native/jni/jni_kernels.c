@@ -292,3 +292,20 @@ JNIEXPORT void JNICALL Java_org_lrgrad_jni_JniKernels_reluBackward(JNIEnv *env, 
   }
   throw_status(env, status, "lrgrad_relu_backward");
 }
+
+JNIEXPORT jboolean JNICALL Java_org_lrgrad_jni_JniKernels_allFinite(JNIEnv *env, jclass cls, jint variant, jint len,
+    jfloatArray x, jint x_off) {
+  (void)cls;
+  pinned p = {0};
+  int ix = add(env, &p, x, 0);
+  int32_t status = JNI_ERROR_PIN;
+  if (pin_all(env, &p)) {
+    status = lrgrad_all_finite(variant, len, floats(&p, ix, x_off));
+    unpin_all(env, &p);
+  }
+  if (status == LRGRAD_NOT_FINITE) {
+    return JNI_FALSE;
+  }
+  throw_status(env, status, "lrgrad_all_finite");
+  return JNI_TRUE; /* ignored when throw_status left an exception pending */
+}

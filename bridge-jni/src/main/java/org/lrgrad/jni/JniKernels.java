@@ -7,8 +7,8 @@ import org.lrgrad.kernels.ReferenceKernels;
 /**
  * The contract on lrgrad's native library ({@code liblrgrad.so}, through JNI): every operation the library has runs
  * in C, in the {@link Variant} chosen at construction; the rest (the low-rank forms, linear algebra) are the
- * contract's Java defaults, which run on the native sgemm. Softmax cross-entropy, Adafactor and the finiteness
- * check ({@code allFinite}, a read-only scan) have no native version: they are inherited from {@link ReferenceKernels}, whose every array access is bounds-checked (a label
+ * contract's Java defaults, which run on the native sgemm. Softmax cross-entropy and Adafactor have no native
+ * version: they are inherited from {@link ReferenceKernels}, whose every array access is bounds-checked (a label
  * rewritten by another thread after the contract's check can make the call throw, never read outside the logits).
  *
  * <p>The contract's public methods have checked every argument (lengths, offsets, overlaps) before an
@@ -145,6 +145,11 @@ public final class JniKernels extends ReferenceKernels {
     reluBackward(variant.code, len, x, xOff, dy, dyOff, dx, dxOff);
   }
 
+  @Override
+  protected boolean allFiniteUnchecked(int len, float[] x, int xOff) {
+    return allFinite(variant.code, len, x, xOff);
+  }
+
   /**
    * This thread's sgemm workspace, grown to at least {@code floats} (null when none is needed): a call in the steady
    * state allocates nothing, and the library allocates nothing at all. It holds NEON's packing panels, at most
@@ -202,4 +207,6 @@ public final class JniKernels extends ReferenceKernels {
 
   private static native void reluBackward(int variant, int len, float[] x, int xOff, float[] dy, int dyOff,
       float[] dx, int dxOff);
+
+  private static native boolean allFinite(int variant, int len, float[] x, int xOff);
 }

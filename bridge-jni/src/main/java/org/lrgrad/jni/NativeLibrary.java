@@ -31,7 +31,7 @@ import java.util.Locale;
 public final class NativeLibrary {
 
   /** The ABI these classes were written for; {@code LRGRAD_ABI_VERSION} in {@code lrgrad.h} must equal it. */
-  public static final int ABI_VERSION = 3;
+  public static final int ABI_VERSION = 4;
 
   /** The system property naming the library file explicitly. */
   public static final String PATH_PROPERTY = "lrgrad.native.path";

@@ -5,6 +5,7 @@ import static org.lrgrad.ffm.lrgrad_h.LRGRAD_ADAM_TORCH;
 import static org.lrgrad.ffm.lrgrad_h.LRGRAD_ERROR_ARGUMENT;
 import static org.lrgrad.ffm.lrgrad_h.LRGRAD_ERROR_VARIANT;
 import static org.lrgrad.ffm.lrgrad_h.LRGRAD_ERROR_WORKSPACE;
+import static org.lrgrad.ffm.lrgrad_h.LRGRAD_NOT_FINITE;
 import static org.lrgrad.ffm.lrgrad_h.LRGRAD_OK;
 import static org.lrgrad.ffm.lrgrad_h.LRGRAD_VARIANT_NEON;
 
@@ -26,8 +27,8 @@ import org.lrgrad.kernels.ReferenceKernels;
  * {@code lrgrad_*} functions (NEON variant) that the {@code jni} kernels call, reached through the bindings jextract
  * generated from {@code lrgrad.h} ({@code lrgrad_h}, package-private: the raw entry points are not public API). The
  * low-rank forms and the linear algebra are the contract's Java defaults, running on the native sgemm; softmax
- * cross-entropy, Adafactor and the finiteness check, which the library does not have, are inherited from
- * {@link ReferenceKernels} (bounds-checked Java, safe against labels rewritten during a call).
+ * cross-entropy and Adafactor, which the library does not have, are inherited from {@link ReferenceKernels}
+ * (bounds-checked Java, safe against labels rewritten during a call).
  *
  * <p>{@link NativeLibrary#load()} finds, loads (into this class loader) and version-checks the library; the
  * generated bindings then find its symbols through {@link java.lang.foreign.SymbolLookup#loaderLookup()}, whatever
@@ -120,6 +121,8 @@ public final class FfmKernels extends ReferenceKernels {
     static final MethodHandle RELU = critical(lrgrad_h.lrgrad_relu$address(), lrgrad_h.lrgrad_relu$descriptor());
     static final MethodHandle RELU_BACKWARD =
         critical(lrgrad_h.lrgrad_relu_backward$address(), lrgrad_h.lrgrad_relu_backward$descriptor());
+    static final MethodHandle ALL_FINITE =
+        critical(lrgrad_h.lrgrad_all_finite$address(), lrgrad_h.lrgrad_all_finite$descriptor());
 
     private static MethodHandle critical(MemorySegment address, FunctionDescriptor descriptor) {
       return Linker.nativeLinker().downcallHandle(address, descriptor, Linker.Option.critical(true));
@@ -357,6 +360,25 @@ public final class FfmKernels extends ReferenceKernels {
       }
       check(status, "lrgrad_relu_backward");
     }
+  }
+
+  /** Piece by piece, stopping at the first piece that is not all finite. */
+  @Override
+  protected boolean allFiniteUnchecked(int len, float[] x, int xOff) {
+    for (int done = 0; done < len; done += CRITICAL_ELEMENTS) {
+      int piece = Math.min(CRITICAL_ELEMENTS, len - done);
+      int status;
+      try {
+        status = (int) Downcalls.ALL_FINITE.invokeExact(Downcalls.VARIANT, piece, at(x, xOff + done));
+      } catch (Throwable t) {
+        throw unexpected(t);
+      }
+      if (status == LRGRAD_NOT_FINITE()) {
+        return false;
+      }
+      check(status, "lrgrad_all_finite");
+    }
+    return true;
   }
 
   /** The heap segment of {@code array} from element {@code offset} on (this thread's, remembered). */

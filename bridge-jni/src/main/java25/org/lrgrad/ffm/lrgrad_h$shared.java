@@ -4,12 +4,13 @@
 // Command, run in bridge-jni/:
 // jextract -I /usr/lib/llvm-14/lib/clang/14.0.6/include --output src/main/java25 --target-package org.lrgrad.ffm \
 //   --header-class-name lrgrad_h --include-function lrgrad_abi_version --include-function lrgrad_adam_direction \
-//   --include-function lrgrad_adam_step --include-function lrgrad_bias_add --include-function lrgrad_bias_gradient \
-//   --include-function lrgrad_has_variant --include-function lrgrad_momentum_step --include-function lrgrad_relu \
-//   --include-function lrgrad_relu_backward --include-function lrgrad_sgd_step --include-function lrgrad_sgemm \
-//   --include-function lrgrad_sgemm_workspace_size --include-constant LRGRAD_ABI_VERSION --include-constant \
-//   LRGRAD_ADAM_GALORE --include-constant LRGRAD_ADAM_TORCH --include-constant LRGRAD_ERROR_ARGUMENT \
-//   --include-constant LRGRAD_ERROR_VARIANT --include-constant LRGRAD_ERROR_WORKSPACE --include-constant LRGRAD_OK \
+//   --include-function lrgrad_adam_step --include-function lrgrad_all_finite --include-function lrgrad_bias_add \
+//   --include-function lrgrad_bias_gradient --include-function lrgrad_has_variant --include-function \
+//   lrgrad_momentum_step --include-function lrgrad_relu --include-function lrgrad_relu_backward --include-function \
+//   lrgrad_sgd_step --include-function lrgrad_sgemm --include-function lrgrad_sgemm_workspace_size \
+//   --include-constant LRGRAD_ABI_VERSION --include-constant LRGRAD_ADAM_GALORE --include-constant \
+//   LRGRAD_ADAM_TORCH --include-constant LRGRAD_ERROR_ARGUMENT --include-constant LRGRAD_ERROR_VARIANT \
+//   --include-constant LRGRAD_ERROR_WORKSPACE --include-constant LRGRAD_NOT_FINITE --include-constant LRGRAD_OK \
 //   --include-constant LRGRAD_VARIANT_NEON --include-constant LRGRAD_VARIANT_SCALAR src/main/native/include/lrgrad.h
 // then, in the output folder src/main/java25/org/lrgrad/ffm:
 // sed -i 's/^public class lrgrad_h/class lrgrad_h/' 'lrgrad_h.java' 'lrgrad_h$shared.java'

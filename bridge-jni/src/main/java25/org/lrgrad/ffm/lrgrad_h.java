@@ -4,12 +4,13 @@
 // Command, run in bridge-jni/:
 // jextract -I /usr/lib/llvm-14/lib/clang/14.0.6/include --output src/main/java25 --target-package org.lrgrad.ffm \
 //   --header-class-name lrgrad_h --include-function lrgrad_abi_version --include-function lrgrad_adam_direction \
-//   --include-function lrgrad_adam_step --include-function lrgrad_bias_add --include-function lrgrad_bias_gradient \
-//   --include-function lrgrad_has_variant --include-function lrgrad_momentum_step --include-function lrgrad_relu \
-//   --include-function lrgrad_relu_backward --include-function lrgrad_sgd_step --include-function lrgrad_sgemm \
-//   --include-function lrgrad_sgemm_workspace_size --include-constant LRGRAD_ABI_VERSION --include-constant \
-//   LRGRAD_ADAM_GALORE --include-constant LRGRAD_ADAM_TORCH --include-constant LRGRAD_ERROR_ARGUMENT \
-//   --include-constant LRGRAD_ERROR_VARIANT --include-constant LRGRAD_ERROR_WORKSPACE --include-constant LRGRAD_OK \
+//   --include-function lrgrad_adam_step --include-function lrgrad_all_finite --include-function lrgrad_bias_add \
+//   --include-function lrgrad_bias_gradient --include-function lrgrad_has_variant --include-function \
+//   lrgrad_momentum_step --include-function lrgrad_relu --include-function lrgrad_relu_backward --include-function \
+//   lrgrad_sgd_step --include-function lrgrad_sgemm --include-function lrgrad_sgemm_workspace_size \
+//   --include-constant LRGRAD_ABI_VERSION --include-constant LRGRAD_ADAM_GALORE --include-constant \
+//   LRGRAD_ADAM_TORCH --include-constant LRGRAD_ERROR_ARGUMENT --include-constant LRGRAD_ERROR_VARIANT \
+//   --include-constant LRGRAD_ERROR_WORKSPACE --include-constant LRGRAD_NOT_FINITE --include-constant LRGRAD_OK \
 //   --include-constant LRGRAD_VARIANT_NEON --include-constant LRGRAD_VARIANT_SCALAR src/main/native/include/lrgrad.h
 // then, in the output folder src/main/java25/org/lrgrad/ffm:
 // sed -i 's/^public class lrgrad_h/class lrgrad_h/' 'lrgrad_h.java' 'lrgrad_h$shared.java'
@@ -39,10 +40,10 @@ class lrgrad_h extends lrgrad_h$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
-    private static final int LRGRAD_ABI_VERSION = (int)3L;
+    private static final int LRGRAD_ABI_VERSION = (int)4L;
     /**
      * {@snippet lang=c :
-     * #define LRGRAD_ABI_VERSION 3
+     * #define LRGRAD_ABI_VERSION 4
      * }
      */
     public static int LRGRAD_ABI_VERSION() {
@@ -83,6 +84,15 @@ class lrgrad_h extends lrgrad_h$shared {
      */
     public static int LRGRAD_ERROR_VARIANT() {
         return LRGRAD_ERROR_VARIANT;
+    }
+    private static final int LRGRAD_NOT_FINITE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define LRGRAD_NOT_FINITE 4
+     * }
+     */
+    public static int LRGRAD_NOT_FINITE() {
+        return LRGRAD_NOT_FINITE;
     }
     private static final int LRGRAD_VARIANT_SCALAR = (int)0L;
     /**
@@ -907,6 +917,68 @@ class lrgrad_h extends lrgrad_h$shared {
                 traceDowncall("lrgrad_relu_backward", variant, len, x, dy, dx);
             }
             return (int)mh$.invokeExact(variant, len, x, dy, dx);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lrgrad_all_finite {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lrgrad_h.C_INT,
+            lrgrad_h.C_INT,
+            lrgrad_h.C_INT,
+            lrgrad_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("lrgrad_all_finite");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t lrgrad_all_finite(int32_t variant, int32_t len, const float *x)
+     * }
+     */
+    public static FunctionDescriptor lrgrad_all_finite$descriptor() {
+        return lrgrad_all_finite.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t lrgrad_all_finite(int32_t variant, int32_t len, const float *x)
+     * }
+     */
+    public static MethodHandle lrgrad_all_finite$handle() {
+        return lrgrad_all_finite.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t lrgrad_all_finite(int32_t variant, int32_t len, const float *x)
+     * }
+     */
+    public static MemorySegment lrgrad_all_finite$address() {
+        return lrgrad_all_finite.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t lrgrad_all_finite(int32_t variant, int32_t len, const float *x)
+     * }
+     */
+    public static int lrgrad_all_finite(int variant, int len, MemorySegment x) {
+        var mh$ = lrgrad_all_finite.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lrgrad_all_finite", variant, len, x);
+            }
+            return (int)mh$.invokeExact(variant, len, x);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -1,6 +1,7 @@
 package org.lrgrad.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -167,6 +168,17 @@ class FfmKernelsTest {
     jni.relu(len, g, off, y1, off);
     ffm().relu(len, g, off, y2, off);
     assertTrue(Arrays.equals(y1, y2), "relu in pieces differs");
+    // The finiteness check in pieces: one NaN or infinity in any piece, the last and partial one included, is
+    // found; the floats before the range are not read.
+    float[] f = random(rnd, off + len);
+    f[off - 1] = Float.NaN;
+    assertTrue(ffm().allFinite(len, f, off), "finite floats in pieces");
+    for (int at : new int[] {0, piece - 1, piece, 2 * piece, len - 1}) {
+      float kept = f[off + at];
+      f[off + at] = at % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+      assertFalse(ffm().allFinite(len, f, off), f[off + at] + " at " + at + " of " + len);
+      f[off + at] = kept;
+    }
     // Bias over more cells than a piece: rows in pieces for the add, columns in pieces for the gradient.
     int rows = 3, cols = piece / 2 + 5;
     float[] bias = random(rnd, cols), out1 = random(rnd, rows * cols), out2 = out1.clone();
