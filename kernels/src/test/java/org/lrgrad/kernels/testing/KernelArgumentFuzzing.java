@@ -30,7 +30,7 @@ public final class KernelArgumentFuzzing {
   /** One fuzzed call of one of the checked operations, on each of {@code implementations}. */
   public static void fuzzOneCall(List<Kernels> implementations, FuzzedDataProvider data) {
     FuzzedCall call;
-    switch (data.consumeInt(0, 3)) {
+    switch (data.consumeInt(0, 4)) {
       case 0:
         call = new Sgemm(data);
         break;
@@ -39,6 +39,9 @@ public final class KernelArgumentFuzzing {
         break;
       case 2:
         call = new Relu(data);
+        break;
+      case 3:
+        call = new AllFinite(data);
         break;
       default:
         call = new BiasAdd(data);
@@ -311,6 +314,53 @@ public final class KernelArgumentFuzzing {
     public String toString() {
       return "relu(len=" + len + ", x[" + length(x) + "], xOff=" + xOff + ", y=" + (inPlace ? "x" : "[" + length(y)
           + "]") + ", yOff=" + yOff + ")";
+    }
+  }
+
+  /**
+   * The finiteness check, its answer stored as 1 or 0 in a one-float second array (compared exactly with the
+   * reference's); x sometimes gets an infinity or a NaN at a fuzzed position, inside the range or outside it.
+   */
+  private static final class AllFinite extends FuzzedCall {
+    private static final float[] NOT_FINITE = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.intBitsToFloat(0xff800001)};
+    final int len, xOff;
+    final float[] x;
+
+    AllFinite(FuzzedDataProvider data) {
+      super(data);
+      len = size(data) * (data.consumeBoolean() ? 1 : 7);
+      xOff = index(data);
+      x = array(data, rnd);
+      if (x != null && x.length > 0 && data.consumeBoolean()) {
+        x[data.consumeInt(0, x.length - 1)] = NOT_FINITE[data.consumeInt(0, NOT_FINITE.length - 1)];
+      }
+    }
+
+    @Override
+    float[][] arrays() {
+      return new float[][] {x == null ? null : x.clone(), {-1f}};
+    }
+
+    @Override
+    boolean valid() {
+      return len >= 0 && fitsVector(x, xOff, len);
+    }
+
+    @Override
+    void run(Kernels impl, float[][] arrays) {
+      boolean finite = impl.allFinite(len, arrays[0], xOff);
+      arrays[1][0] = finite ? 1f : 0f;
+    }
+
+    @Override
+    double bound(float[][] before, int which, int index) {
+      return which == 1 ? 0 : -1;
+    }
+
+    @Override
+    public String toString() {
+      return "allFinite(len=" + len + ", x[" + length(x) + "], xOff=" + xOff + ")";
     }
   }
 
