@@ -10,7 +10,12 @@ package org.lrgrad.kernels;
  * overlap inputs unless a method says that exact aliasing is allowed.
  *
  * <p>Implementations must be safe to call from several threads at once on disjoint outputs; they keep no mutable
- * state between calls that a caller could observe.
+ * state between calls that a caller could observe. A thread that writes a call's inputs or outputs while the call
+ * runs races with it: what the call then computes is unspecified, as for any Java loop, but no implementation (the
+ * native ones included) reads or writes outside the ranges checked before the call, so the JVM never crashes. The
+ * one input that could steer an access, a label of {@link #softmaxCrossEntropy}, is read once and checked again
+ * where it is used: rewritten out of range during the call, it makes the call throw, with the rows before it
+ * possibly already written to {@code dlogits}.
  *
  * <p>The contract holds primitives only: the operations an implementation really specializes (sgemm, the
  * element-wise optimizer steps, the bias and ReLU passes, softmax cross-entropy, Adafactor, the finiteness check of
@@ -277,7 +282,11 @@ public abstract class Kernels {
     Checks.matrix("dY (rows x cols)", "dy", dy, dyOff, rows, cols, "lddy", lddy);
     Checks.vector("db", db, dbOff, cols);
     Checks.noOverlap("db", db, dbOff, 1, cols, Math.max(1, cols), "dy", dy, dyOff, rows, cols, lddy, false);
-    if (cols > 0) {
+    if (rows == 0) {
+      // Empty sums, here for every implementation: with no rows, dY may be empty, and an implementation that works
+      // in pieces of columns would otherwise have to know not to step through it.
+      java.util.Arrays.fill(db, dbOff, dbOff + cols, 0f);
+    } else if (cols > 0) {
       biasGradientUnchecked(rows, cols, dy, dyOff, lddy, db, dbOff);
     }
   }

@@ -92,6 +92,14 @@ class BiasTest {
     for (int j = 1; j < 4; j++) {
       assertEquals(0f, db[j], "rows=0: db[" + j + "]");
     }
+    // Wider than ffm's pieces of 2^16 floats, with an empty dY: no piece may look past dY's end.
+    float[] wide = new float[70001];
+    java.util.Arrays.fill(wide, 7f);
+    kernels.biasGradient(0, 70000, new float[0], 0, 70000, wide, 1);
+    assertEquals(7f, wide[0], "before dbOff");
+    for (int j = 1; j < wide.length; j++) {
+      assertEquals(0f, wide[j], "rows=0, cols=70000: db[" + j + "]");
+    }
   }
 
   @ParameterizedTest(name = "{0}")
