@@ -13,6 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.lrgrad.data.NpyArray;
 import org.lrgrad.data.Npz;
+import org.lrgrad.kernels.Checks;
 
 /**
  * A model's weights as a numpy {@code .npz} archive: one float32, C-order array per parameter, named and shaped as
@@ -53,12 +54,7 @@ final class WeightsNpz {
     for (int i = 0; i < weights.length; i++) {
       String name = names.get(i);
       float[] values = npz.get(name).floats();
-      for (int j = 0; j < values.length; j++) {
-        if (Float.isNaN(values[j]) || Float.isInfinite(values[j])) {
-          throw new IllegalArgumentException(source + " array '" + name + "' element " + j + " is " + values[j]
-              + "; weights must be finite");
-        }
-      }
+      Checks.allFinite(source + " array '" + name + "'", values, "weights must be finite");
       weights[i] = values;
     }
     return weights;

@@ -54,6 +54,18 @@ public final class Checks {
     }
   }
 
+  /**
+   * Every element of {@code values} finite, else an {@link IllegalArgumentException} naming the first that is not:
+   * "{@code what} element i is NaN; {@code rule}".
+   */
+  public static void allFinite(String what, float[] values, String rule) {
+    for (int i = 0; i < values.length; i++) {
+      if (Float.isNaN(values[i]) || Float.isInfinite(values[i])) {
+        throw new IllegalArgumentException(what + " element " + i + " is " + values[i] + "; " + rule);
+      }
+    }
+  }
+
   public static void finiteNonNegative(String name, float value) {
     finite(name, value);
     if (value < 0f) {

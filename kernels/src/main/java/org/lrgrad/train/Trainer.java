@@ -103,6 +103,13 @@ public final class Trainer {
    * indices in [0, classes). Returns the loss before the update. Follows the non-finite policy of this class.
    */
   public float step(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
+    for (Slot slot : slots) {
+      // Before anything changes: a counter at its limit (from a checkpoint, or 2^31 − 1 steps) cannot count one more.
+      if (slot.completed == Integer.MAX_VALUE) {
+        throw new IllegalStateException(slot.param.name() + ".step=" + slot.completed + " is the step counter's"
+            + " limit: this trainer cannot take another step (nothing was changed)");
+      }
+    }
     boolean applied;
     float loss;
     if (fusedUpdates) {
@@ -281,6 +288,11 @@ public final class Trainer {
           + Integer.MAX_VALUE + " floats, more than one array holds");
     }
     Checks.vector("features", examples.features(), 0, count * width);
+    if (examples.wholeArrays() && examples.features().length != count * width) {
+      throw new IllegalArgumentException("features.length=" + examples.features().length + " must be labels.length="
+          + count + " × the model's input width " + width + " = " + count * width + " (features of another width?"
+          + " new Examples(features, labels, count) takes the first count rows of longer arrays)");
+    }
     int classes = model.outputWidth();
     int[] labels = examples.labels();
     for (int i = 0; i < count; i++) {
@@ -448,7 +460,8 @@ public final class Trainer {
   /**
    * Sets parameter {@code name} from {@code values} of shape {@code shape} ({@code {rows, cols}} for a matrix,
    * {@code {length}} for a vector), checked against the parameter's; with LoRA, this is the frozen W0 (the
-   * adapters stay). Throws {@link IllegalArgumentException}, changing nothing, when the name or shape is wrong.
+   * adapters stay). Throws {@link IllegalArgumentException}, changing nothing, when the name or shape is wrong or a
+   * value is not finite (a NaN weight would make every later step's loss NaN, so every step would be skipped).
    */
   public void setWeights(String name, int[] shape, float[] values) {
     Slot slot = slotOf(name);
@@ -464,6 +477,7 @@ public final class Trainer {
       throw new IllegalArgumentException("values for " + name + " have " + values.length + " floats, expected "
           + p.size());
     }
+    Checks.allFinite("values for " + name, values, "weights must be finite");
     p.copyFrom(values, 0);
   }
 
@@ -534,10 +548,13 @@ public final class Trainer {
       return this;
     }
 
-    /** The most bytes the setup may take (every ledger-tagged buffer); checked before anything is allocated. */
+    /**
+     * The most bytes the setup may take (every ledger-tagged buffer), at least 1; checked before anything is
+     * allocated (by default there is no budget).
+     */
     public Builder memoryBudget(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("memory budget=" + bytes + " bytes must be >= 0");
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("memoryBudget=" + bytes + " bytes must be > 0");
       }
       this.budgetBytes = bytes;
       return this;

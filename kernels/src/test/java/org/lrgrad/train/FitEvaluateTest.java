@@ -75,6 +75,18 @@ class FitEvaluateTest {
     IndexOutOfBoundsException shortX = assertThrows(IndexOutOfBoundsException.class,
         () -> t.evaluate(new Examples(new float[10], new int[] {0, 1})));
     assertTrue(shortX.getMessage().contains("features"), shortX.getMessage());
+    // Whole arrays of another width (one float more per example, or one float more in all) are refused, not read
+    // as misaligned rows; the first count rows of a longer array are fine.
+    int width = P.x.length / P.labels.length;
+    float[] wider = new float[P.labels.length * (width + 1)];
+    assertEquals("features.length=" + wider.length + " must be labels.length=" + P.labels.length + " × the model's"
+        + " input width " + width + " = " + P.x.length + " (features of another width? new Examples(features,"
+        + " labels, count) takes the first count rows of longer arrays)", assertThrows(IllegalArgumentException.class,
+        () -> t.evaluate(new Examples(wider, P.labels))).getMessage());
+    float[] oneMore = java.util.Arrays.copyOf(P.x, P.x.length + 1);
+    assertThrows(IllegalArgumentException.class, () -> t.fit(new Examples(oneMore, P.labels), 1, null));
+    assertEquals(t.evaluate(new Examples(P.x, P.labels)).loss(),
+        t.evaluate(new Examples(oneMore, P.labels, P.labels.length)).loss(), "the first count rows of a longer array");
     assertEquals("correct.length=1 must be >= examples.count()=2", assertThrows(IllegalArgumentException.class,
         () -> t.evaluate(new Examples(P.x, P.labels, 2), new boolean[1])).getMessage());
     assertEquals("epochs=0 must be >= 1", assertThrows(IllegalArgumentException.class,

@@ -76,9 +76,11 @@ class MemoryBudgetTest {
   }
 
   @Test
-  void negativeBudgetIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Trainer.builder(model(), 8).memoryBudget(-1));
-    assertTrue(e.getMessage().contains("memory budget=-1"), e.getMessage());
+  void aBudgetOfNoBytesOrFewerIsRejected() {
+    for (long bytes : new long[] {-1, 0, Long.MIN_VALUE}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Trainer.builder(model(), 8).memoryBudget(bytes));
+      assertEquals("memoryBudget=" + bytes + " bytes must be > 0", e.getMessage());
+    }
   }
 }

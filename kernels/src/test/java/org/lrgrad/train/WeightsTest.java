@@ -33,6 +33,14 @@ class WeightsTest {
         () -> t.setWeights("2.weight", new int[] {10, 4}, values)).getMessage());
     assertEquals("values for 2.bias have 40 floats, expected 4", assertThrows(IllegalArgumentException.class,
         () -> t.setWeights("2.bias", new int[] {4}, values)).getMessage());
+    float[] withInfinity = values.clone();
+    withInfinity[17] = Float.NEGATIVE_INFINITY;
+    assertEquals("values for 2.weight element 17 is -Infinity; weights must be finite", assertThrows(
+        IllegalArgumentException.class, () -> t.setWeights("2.weight", new int[] {4, 10}, withInfinity)).getMessage());
+    float[] withNaN = new float[4];
+    withNaN[3] = Float.NaN;
+    assertEquals("values for 2.bias element 3 is NaN; weights must be finite", assertThrows(
+        IllegalArgumentException.class, () -> t.setWeights("2.bias", new int[] {4}, withNaN)).getMessage());
     assertEquals("no parameter '1.weight' in Sequential[Linear(6 -> 10), ReLU, Linear(10 -> 4)]; its parameters:"
         + " 0.weight, 0.bias, 2.weight, 2.bias", assertThrows(IllegalArgumentException.class,
         () -> t.weights("1.weight")).getMessage());

@@ -185,6 +185,30 @@ class CheckpointValuesTest {
         "counter '2.weight.step'=4 is more than trainer.completed_steps=3");
   }
 
+  /**
+   * A step counter at its limit (2^31 − 1) is a state a trainer can be in, so it restores; but no step can follow
+   * it, and the next one is refused before any layer changes (it used to update the layers before it and then throw).
+   */
+  @Test
+  void aStepCounterAtItsLimitRefusesTheNextStepChangingNothing() throws IOException {
+    byte[] atLimit = bytes(trainer("Adam", 1));
+    for (String counter : new String[] {"trainer.completed_steps", "2.bias.step"}) {
+      int at = after(atLimit, counter);
+      atLimit[at + 4] = 0x7f; // the counter's eight bytes, big-endian: 0x7fffffff
+      atLimit[at + 5] = (byte) 0xff;
+      atLimit[at + 6] = (byte) 0xff;
+      atLimit[at + 7] = (byte) 0xff;
+    }
+    Trainer t = trainer("Adam", 1);
+    Checkpoint.restore(t, new ByteArrayInputStream(withChecksum(atLimit)), "at the limit");
+    assertEquals(Integer.MAX_VALUE, t.completedSteps());
+    Map<String, Object> before = TrainTesting.snapshot(t);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainTesting.step(t, 16, 16));
+    assertEquals("2.bias.step=2147483647 is the step counter's limit: this trainer cannot take another step"
+        + " (nothing was changed)", e.getMessage());
+    TrainTesting.assertSameState(before, TrainTesting.snapshot(t));
+  }
+
   @Test
   void theUneditedCheckpointsRestore() throws IOException {
     for (String method : new String[] {"Adam", "Adafactor", "LRG-Adam"}) {
