@@ -1,6 +1,7 @@
 package org.lrgrad.train.checkpoint;
 
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -73,6 +74,11 @@ final class AtomicFile {
   static void write(File target, Content content, Iterator<String> tempNames, boolean nio) throws IOException {
     File file = target.getAbsoluteFile();
     File folder = file.getParentFile();
+    if (!folder.isDirectory()) {
+      // Said here, naming the target: creating the temporary file would fail naming only the temporary name.
+      throw new FileNotFoundException("cannot write " + file + ": its folder " + folder + (folder.exists()
+          ? " is not a folder" : " does not exist") + "; nothing was written");
+    }
     File temp = null;
     FileChannel channel = null;
     for (int attempt = 0; channel == null; attempt++) {

@@ -124,6 +124,24 @@ class CheckpointFileSafetyTest {
     assertArrayEquals(new byte[] {1}, Files.readAllBytes(file.toPath()));
   }
 
+  @ParameterizedTest(name = "java.nio.file {0}")
+  @ValueSource(booleans = {true, false})
+  void aMissingFolderIsNamedWithTheTargetAndNothingIsWritten(boolean nio) throws IOException {
+    Trainer t = trainer(1);
+    File missing = new File(new File(dir, "no-such-folder"), "state.ckpt");
+    java.io.FileNotFoundException e = assertThrows(java.io.FileNotFoundException.class,
+        () -> save(t, missing, Arrays.asList(".state.ckpt.1.tmp"), nio));
+    assertEquals("cannot write " + missing.getAbsolutePath() + ": its folder " + missing.getParentFile()
+        .getAbsolutePath() + " does not exist; nothing was written", e.getMessage());
+    File notAFolder = victim("plain-file");
+    File under = new File(notAFolder, "state.ckpt");
+    e = assertThrows(java.io.FileNotFoundException.class, () -> Checkpoint.save(t, under));
+    assertTrue(e.getMessage().contains("its folder " + notAFolder.getAbsolutePath() + " is not a folder"),
+        e.getMessage());
+    assertArrayEquals(PRECIOUS, Files.readAllBytes(notAFolder.toPath()));
+    assertEquals(Arrays.asList("plain-file"), Arrays.asList(dir.list()), "nothing else was created");
+  }
+
   @Test
   void concurrentSavesToOnePathEachLeaveAWholeCheckpoint() throws Exception {
     Trainer[] trainers = {trainer(1), trainer(2)};
