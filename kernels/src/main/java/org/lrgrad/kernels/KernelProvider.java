@@ -19,7 +19,9 @@ import java.util.logging.Logger;
  * <p>Known names: {@code vector} (Vector API, the JVM's preferred width), {@code vector-128} (Vector API at 128 bits,
  * NEON's width, for testing that code path on wider machines), {@code reference} (plain Java loops; runs
  * everywhere, Android included), and whatever other modules register as a {@link KernelFactory} service
- * ({@code jni}, {@code jni-scalar} and {@code ffm} come with {@code lrgrad-bridge-jni}).
+ * ({@code jni}, {@code jni-scalar} and {@code ffm} come with {@code lrgrad-bridge-jni}). Names match in any case.
+ * In a JVM started with {@code -Dlrgrad.vector.bits=128} the default is {@code vector-128} (see
+ * {@link #vector128Priority}).
  *
  * <p>Candidates are built lazily, each at most once: asking for {@code reference} builds nothing else (no native
  * library is loaded, no Vector API class linked). A candidate that cannot run here keeps its reason, so a bad request
@@ -36,6 +38,10 @@ public final class KernelProvider {
 
   private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
   private static final String VECTOR_CLASS = "org.lrgrad.kernels.vector.VectorKernels";
+  /** The property that makes the Vector API kernels run 128-bit vectors (read by their layer, VectorWidth). */
+  private static final String VECTOR_BITS_PROPERTY = "lrgrad.vector.bits";
+  /** The priority of {@code vector}, the highest of the built-in implementations. */
+  private static final int VECTOR_PRIORITY = 100;
 
   /** Guarded by the class: the candidates once discovered, and the default once chosen. */
   private static List<Candidate> candidates;
@@ -144,13 +150,15 @@ public final class KernelProvider {
     return find(candidates(), name).kernels();
   }
 
+  /** The candidate named {@code name}, in any case ({@code JNI} is {@code jni}), as the method catalog's names. */
   private static Candidate find(List<Candidate> candidates, String name) {
+    Checks.notNull("kernels name", name);
     for (Candidate c : candidates) {
-      if (c.name.equals(name)) {
+      if (c.name.equalsIgnoreCase(name)) {
         return c;
       }
     }
-    if (BRIDGE_NAMES.contains(name)) {
+    if (BRIDGE_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
       throw new IllegalArgumentException("kernels '" + name + "' come with the " + BRIDGE_ARTIFACT + " artifact,"
           + " which is not on the class path: add " + BRIDGE_ARTIFACT + " (on Android, the lrgrad-android AAR);"
           + " known here: " + candidates);
@@ -199,8 +207,8 @@ public final class KernelProvider {
   private static List<KernelFactory> discover() {
     List<KernelFactory> factories = new ArrayList<>();
     factories.add(new ReferenceFactory());
-    factories.add(new VectorFactory("vector", 100, 0));
-    factories.add(new VectorFactory("vector-128", 10, 128));
+    factories.add(new VectorFactory("vector", VECTOR_PRIORITY, 0));
+    factories.add(new VectorFactory("vector-128", vector128Priority(System.getProperty(VECTOR_BITS_PROPERTY)), 128));
     Iterator<KernelFactory> services =
         ServiceLoader.load(KernelFactory.class, KernelProvider.class.getClassLoader()).iterator();
     // ServiceLoader goes on past a provider that fails; the bound stops a configuration that fails every time.
@@ -216,6 +224,15 @@ public final class KernelProvider {
       }
     }
     return factories;
+  }
+
+  /**
+   * {@code vector-128}'s priority: low (it is there for tests on wider machines) unless this JVM was started with
+   * {@code -Dlrgrad.vector.bits=128}, which asks for its width: then it ranks with {@code vector} (which such a JVM
+   * cannot run), so that the default is {@code vector-128}, not the next implementation (the native kernels).
+   */
+  static int vector128Priority(String bitsProperty) {
+    return bitsProperty != null && bitsProperty.trim().equals("128") ? VECTOR_PRIORITY : 10;
   }
 
   private static final class ReferenceFactory implements KernelFactory {

@@ -79,6 +79,37 @@ class KernelProviderTest {
   }
 
   @Test
+  void namesMatchInAnyCaseAndANullNameIsRefused() {
+    assertEquals("reference", KernelProvider.get("Reference").name());
+    assertEquals("reference", KernelProvider.get("REFERENCE").name());
+    List<Candidate> candidates = Arrays.asList(available("fast", 10, fastKernels), available("slow", 0, slowKernels));
+    assertSame(slowKernels, KernelProvider.chooseDefault(candidates, "SLOW"), "a forced name in another case");
+    BadInput.watching().rejects(IllegalArgumentException.class, () -> KernelProvider.get(null),
+        "kernels name must not be null");
+  }
+
+  /** Asking for 128-bit vectors makes vector-128 the default: it ranks with vector, above the native kernels. */
+  @Test
+  void vector128RanksWithVectorWhenTheJvmAsksFor128Bits() {
+    assertEquals(10, KernelProvider.vector128Priority(null));
+    assertEquals(10, KernelProvider.vector128Priority("256"));
+    assertEquals(10, KernelProvider.vector128Priority(""));
+    int vectorPriority = -1, vector128Priority = -1;
+    for (Candidate c : KernelProvider.candidates()) {
+      if (c.name().equals("vector")) {
+        vectorPriority = c.priority();
+      } else if (c.name().equals("vector-128")) {
+        vector128Priority = c.priority();
+      }
+    }
+    assertEquals(vectorPriority, KernelProvider.vector128Priority("128"));
+    assertEquals(vectorPriority, KernelProvider.vector128Priority(" 128 "));
+    boolean asked = "128".equals(System.getProperty("lrgrad.vector.bits"));
+    assertEquals(asked ? vectorPriority : 10, vector128Priority, "this JVM's vector-128 (lrgrad.vector.bits="
+        + System.getProperty("lrgrad.vector.bits") + ")");
+  }
+
+  @Test
   void unknownNameIsRejectedNamingTheKnownOnes() {
     BadInput.watching().rejects(IllegalArgumentException.class, () -> KernelProvider.get("simd"),
         "unknown kernels 'simd'", "vector", "vector-128", "reference");
