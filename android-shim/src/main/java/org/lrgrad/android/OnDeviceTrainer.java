@@ -38,7 +38,9 @@ import org.lrgrad.train.checkpoint.Checkpoint;
  *     .build()) {
  *   TrainingRun run = trainer.fit(features, labels, count, 3, listener);   // or trainStep(...) batch by batch
  *   Evaluation result = trainer.evaluate(testFeatures, testLabels, testCount);
- *   trainer.exportWeights(new FileOutputStream(personalizedFile));
+ *   try (OutputStream out = new FileOutputStream(personalizedFile)) {
+ *     trainer.exportWeights(out);                                       // flushed, not closed
+ *   }
  * }
  * }</pre>
  *
@@ -52,8 +54,8 @@ import org.lrgrad.train.checkpoint.Checkpoint;
  * {@link IllegalArgumentException} (labels out of range, a batch over {@link #maxBatch()}, a budget too small as
  * {@link MemoryBudgetExceededException}, weights of the wrong shape) or an {@link IndexOutOfBoundsException}
  * (arrays too short). A batch whose loss or gradient is not finite is skipped as the {@link Trainer}'s non-finite
- * policy says ({@link #lastStepSkipped()}). After {@link #close()} every call but {@code close} and {@code cancel}
- * throws {@link IllegalStateException}.
+ * policy says ({@link #lastStepSkipped()}). After {@link #close()} every call but {@code close}, {@code cancel} and
+ * {@code isClosed} throws {@link IllegalStateException}.
  *
  * <p><b>Checkpoints.</b> {@link #saveCheckpoint(File)} and {@link #restoreCheckpoint(File)} use the training
  * code's format ({@link Checkpoint}: versioned, checksummed, written atomically); a checkpoint restores into a
@@ -227,21 +229,21 @@ public final class OnDeviceTrainer implements AutoCloseable {
   }
 
   public ModelDescription description() {
-    return description;
+    return guard.call(() -> description);
   }
 
   /** The training method, from the catalog {@link Methods}. */
   public Methods.Method method() {
-    return method;
+    return guard.call(() -> method);
   }
 
   public int maxBatch() {
-    return maxBatch;
+    return guard.call(() -> maxBatch);
   }
 
   /** The kernels this trainer runs on: {@code jni} or {@code reference}. */
   public String kernelsName() {
-    return kernels.name();
+    return guard.call(() -> kernels.name());
   }
 
   public boolean isClosed() {
@@ -330,7 +332,10 @@ public final class OnDeviceTrainer implements AutoCloseable {
       return this;
     }
 
-    /** The rank of LRG-Adam, GaLore-Adam and LoRA-Adam (at most min(out, in) is used per matrix); default 8. */
+    /**
+     * The rank of the low-rank methods, LRG-Adam, GaLore-Adam, LoRA-Adam, Flora and APOLLO (at most min(out, in) is
+     * used per matrix; APOLLO-Mini's is 1 whatever this says); default 8.
+     */
     public Builder rank(int rank) {
       Checks.positive("rank", rank);
       this.rank = rank;

@@ -189,7 +189,11 @@ class BadInputTest {
         t::completedSteps,
         t::skippedSteps,
         t::lastStepSkipped,
-        t::memoryBytes};
+        t::memoryBytes,
+        t::description,
+        t::method,
+        t::maxBatch,
+        t::kernelsName};
     for (Executable call : calls) {
       IllegalStateException e = assertThrows(IllegalStateException.class, call);
       assertEquals("this trainer of 'mlp 8-16-4' is closed", e.getMessage());

@@ -35,7 +35,7 @@ public abstract class ChainingOptimizer<T extends ChainingOptimizer<T>> extends 
     return self();
   }
 
-  /** How the learning rate changes with the step count; {@link LearningRateSchedule#constant()} by default. */
+  @Override
   public final T schedule(LearningRateSchedule schedule) {
     checkMutable();
     Checks.notNull("schedule", schedule);

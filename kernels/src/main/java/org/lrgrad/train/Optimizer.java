@@ -27,6 +27,13 @@ public abstract class Optimizer {
     return toString();
   }
 
+  /**
+   * How the learning rate changes with the step count ({@link LearningRateSchedule#constant()} by default), e.g.
+   * {@code Methods.create("LRG-Adam", 1e-3f, 16).schedule(LearningRateSchedule.cosine(1000, 0.1f))}; returns this
+   * optimizer. Like every setter, it throws once a trainer has been built with the optimizer.
+   */
+  public abstract Optimizer schedule(LearningRateSchedule schedule);
+
   /** The group's learning-rate schedule. */
   abstract LearningRateSchedule learningRateSchedule();
 
