@@ -135,7 +135,7 @@ public final class OnDeviceTrainer implements AutoCloseable {
 
   /**
    * Writes the current weights as an npz archive (the format {@link Builder#weights(InputStream, String)} reads);
-   * does not close {@code out}. With LoRA-Adam, each weight is W0 + s·B·A, the adapters left as they are.
+   * flushes {@code out} but does not close it. With LoRA-Adam, each weight is W0 + s·B·A, the adapters left as they are.
    */
   public void exportWeights(OutputStream out) throws IOException {
     guard.io(() -> {

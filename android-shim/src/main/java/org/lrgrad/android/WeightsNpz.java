@@ -83,7 +83,7 @@ final class WeightsNpz {
     return new IllegalArgumentException(detail, e);
   }
 
-  /** Writes {@code weights} (in parameter order) as an npz archive; does not close {@code out}. */
+  /** Writes {@code weights} (in parameter order) as an npz archive; flushes {@code out}, does not close it. */
   static void write(OutputStream out, ModelDescription model, float[][] weights) throws IOException {
     List<String> names = model.parameterNames();
     ZipOutputStream zip = new ZipOutputStream(out);
@@ -98,6 +98,8 @@ final class WeightsNpz {
       zip.closeEntry();
     }
     zip.finish();
+    // As a checkpoint save: a caller's buffered stream holds the whole archive once this returns.
+    zip.flush();
   }
 
   private static byte[] npyHeader(int[] shape) {

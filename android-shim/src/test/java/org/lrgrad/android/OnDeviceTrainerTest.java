@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -150,6 +151,14 @@ class OnDeviceTrainerTest {
     for (OnDeviceTrainer t : trainers) {
       assertArrayEquals(npz, Clusters.export(t), "the archive exports byte for byte as written");
     }
+    // Flushed, not closed: a buffered stream holds the whole archive when exportWeights returns.
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(sink, 1 << 20);
+    trainers.get(0).exportWeights(buffered);
+    assertArrayEquals(npz, sink.toByteArray(), "flushed through a buffered stream");
+    buffered.write(7);
+    buffered.flush();
+    assertEquals(npz.length + 1, sink.size(), "the stream is still open");
     float[] w = trainers.get(0).weights("2.weight");
     assertEquals(CLASSES * 16, w.length);
     w[0] += 1;
