@@ -5,7 +5,7 @@
 #   bench/run-benchmarks.sh [smoke|quick|full] [FILTER] [-p NAME=V1,V2]...
 #
 #   smoke   every benchmark once, unwarmed, in seconds: proves the pipeline, measures nothing
-#   quick   a representative subset sized for at most ~10 minutes (the default)
+#   quick   a representative subset, about 12 minutes on 2 cores (the default)
 #   full    every shape, transpose case and thread count: an hour or more
 #   FILTER  a regular expression on the benchmark class names (e.g. '^SgemmBenchmark$', 'Sgemm', 'OptimizerStep');
 #           PeakBenchmark always runs, the percentages of peak come from it
