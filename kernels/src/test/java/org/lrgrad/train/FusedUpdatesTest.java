@@ -120,6 +120,11 @@ class FusedUpdatesTest {
     void declare(BufferAllocator allocator, int maxBatch) {}
 
     @Override
+    public String toString() {
+      return "PoisonedError"; // a configuration line that two such models share
+    }
+
+    @Override
     float[] forward(Kernels k, int batch, float[] x) {
       return x;
     }
@@ -138,7 +143,7 @@ class FusedUpdatesTest {
    * bad one (already updated) keep their update and the rest stay untouched, and the step counts as skipped.
    */
   @Test
-  void aNonFiniteGradientMidBackwardEndsTheFusedStepThere() {
+  void aNonFiniteGradientMidBackwardEndsTheFusedStepThere() throws java.io.IOException {
     Kernels k = Implementations.reference();
     for (boolean fused : new boolean[] {false, true}) {
       PoisonedError poison = new PoisonedError();
@@ -163,6 +168,14 @@ class FusedUpdatesTest {
             : "unfused: nothing changes: ") + name);
       }
       assertEquals(fused ? 2L : 1L, after.get("3.weight.step"), "the updated layer's own counter");
+      // The trainer's own checkpoint restores, a layer's counter ahead of the completed steps included.
+      java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+      org.lrgrad.train.checkpoint.Checkpoint.save(t, saved);
+      Trainer restored = trainer(k, new Sequential(new Linear(6, 10), new PoisonedError(), new Relu(),
+          new Linear(10, 4)), Adam.adam(0.01f), fused);
+      org.lrgrad.train.checkpoint.Checkpoint.restore(restored, new java.io.ByteArrayInputStream(saved.toByteArray()),
+          "partial step");
+      TrainTesting.assertSameState(after, TrainTesting.snapshot(restored));
       poison.armed = false;
       TrainTesting.step(t, 0, BATCH);
       assertFalse(t.lastStepSkipped(), "training goes on");

@@ -24,9 +24,10 @@ import org.lrgrad.train.memory.MemoryTag;
 final class StagedCheckpoint {
   /** Buffers of second moments (Adam's, and Adafactor's row and column factors): never negative. */
   private static final String[] SECOND_MOMENT_SUFFIXES = {".exp_avg_sq", ".exp_avg_sq_row", ".exp_avg_sq_col"};
-  /** Per parameter, the optimizer's count of applied steps: at most the trainer's completed steps. */
+  /** Per parameter, the optimizer's count of applied steps: at most the trainer's steps, completed and skipped. */
   private static final String STEP_SUFFIX = ".step";
   private static final String COMPLETED_STEPS = "trainer.completed_steps";
+  private static final String SKIPPED_STEPS = "trainer.skipped_steps";
 
   private final String source;
   private final String configuration;
@@ -152,28 +153,36 @@ final class StagedCheckpoint {
 
   /**
    * Values no trainer holds, which a valid checksum does not rule out (a file written by other code, or edited):
-   * a non-finite float anywhere, a negative second moment, a parameter's step count above the trainer's. Restoring
-   * them would turn the next step's weights into NaN.
+   * a non-finite float anywhere, a negative second moment, a parameter's step count above the steps the trainer
+   * took (completed and skipped: a fused step skipped part-way has updated the layers after the bad one, their
+   * counters included). Restoring them would turn the next step's weights into NaN.
    */
   private void checkValues() throws CheckpointException {
     Set<String> parameters = new HashSet<>();
     long completedSteps = -1;
+    long skippedSteps = -1;
     for (Entry e : entries) {
       if (!e.buffer && e.name.equals(COMPLETED_STEPS)) {
         completedSteps = e.value;
+      } else if (!e.buffer && e.name.equals(SKIPPED_STEPS)) {
+        skippedSteps = e.value;
       }
     }
+    // Both counters are the trainer's to refuse when negative (tryCounters); here they only bound the others.
+    long stepsTaken = completedSteps < 0 ? -1
+        : skippedSteps < 0 ? completedSteps : Math.max(completedSteps, completedSteps + skippedSteps);
     for (Entry e : entries) {
       if (e.buffer) {
         checkFloats(e);
         if (e.tag.equals(MemoryTag.WEIGHTS.name())) {
           parameters.add(e.name);
         }
-      } else if (completedSteps >= 0 && e.name.endsWith(STEP_SUFFIX) && e.value > completedSteps
+      } else if (stepsTaken >= 0 && e.name.endsWith(STEP_SUFFIX) && e.value > stepsTaken
           && parameters.contains(e.name.substring(0, e.name.length() - STEP_SUFFIX.length()))) {
         // Negative counts are the trainer's to refuse (tryCounters), with its own message.
         throw invalid("counter '" + e.name + "'=" + e.value + " is more than " + COMPLETED_STEPS + "="
-            + completedSteps + ": an optimizer applies at most one step per completed step");
+            + completedSteps + " + " + SKIPPED_STEPS + "=" + Math.max(0, skippedSteps) + ": an optimizer applies at"
+            + " most one step per step taken");
       }
     }
   }
