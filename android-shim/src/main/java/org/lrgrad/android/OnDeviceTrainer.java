@@ -46,8 +46,9 @@ import org.lrgrad.train.checkpoint.Checkpoint;
  *
  * <p><b>Threads.</b> A trainer is used from one thread at a time: a call that starts while another call on the same
  * trainer is running (on another thread, or from inside a {@link ProgressListener}) is refused with a
- * {@link ConcurrentModificationException} and changes nothing. The one exception is {@link #cancel()}, which any
- * thread may call at any time. Separate trainers share nothing mutable and may train at the same time on different
+ * {@link ConcurrentModificationException} and changes nothing. The exceptions are {@link #cancel()}, which any
+ * thread may call at any time, and the reads of what was fixed at build ({@link #description()}, {@link #method()},
+ * {@link #maxBatch()}, {@link #kernelsName()}) and {@link #isClosed()}, which never conflict. Separate trainers share nothing mutable and may train at the same time on different
  * threads. Calls made one after another from different threads are fine (each call hands the trainer over).
  *
  * <p><b>Bad input</b> is refused with an exception that names the argument and leaves the trainer as it was: an
@@ -229,33 +230,35 @@ public final class OnDeviceTrainer implements AutoCloseable {
   }
 
   public ModelDescription description() {
-    return guard.call(() -> description);
+    guard.checkOpen();
+    return description;
   }
 
   /** The training method, from the catalog {@link Methods}. */
   public Methods.Method method() {
-    return guard.call(() -> method);
+    guard.checkOpen();
+    return method;
   }
 
   public int maxBatch() {
-    return guard.call(() -> maxBatch);
+    guard.checkOpen();
+    return maxBatch;
   }
 
   /** The kernels this trainer runs on: {@code jni} or {@code reference}. */
   public String kernelsName() {
-    return guard.call(() -> kernels.name());
+    guard.checkOpen();
+    return kernels.name();
   }
 
   public boolean isClosed() {
-    guard.enter(false);
-    try {
-      return guard.isClosed();
-    } finally {
-      guard.exit();
-    }
+    return guard.isClosed();
   }
 
-  /** Releases the training state; later calls (but {@code close} and {@code cancel}) throw. Idempotent. */
+  /**
+   * Releases the training state; later calls (but {@code close}, {@code cancel} and {@code isClosed}) throw.
+   * Idempotent.
+   */
   @Override
   public void close() {
     guard.enter(false);

@@ -13,7 +13,8 @@ final class ThreadGuard {
   private final String owner;
   /** The thread inside a call, or null. */
   private final AtomicReference<Thread> user = new AtomicReference<>();
-  private boolean closed;
+  /** Volatile for {@link #checkOpen()}, which reads it without the claim. */
+  private volatile boolean closed;
 
   /** @param owner names the trainer in error messages */
   ThreadGuard(String owner) {
@@ -35,15 +36,29 @@ final class ThreadGuard {
     }
     if (closed && mustBeOpen) {
       user.set(null);
-      throw new IllegalStateException("this trainer of '" + owner + "' is closed");
+      throw closedError();
     }
+  }
+
+  /**
+   * Throws {@link IllegalStateException} when the trainer is closed, without claiming it: for reads of settings fixed
+   * when the trainer was built, which another call in progress (or a progress listener) may make.
+   */
+  void checkOpen() {
+    if (closed) {
+      throw closedError();
+    }
+  }
+
+  private IllegalStateException closedError() {
+    return new IllegalStateException("this trainer of '" + owner + "' is closed");
   }
 
   void exit() {
     user.set(null);
   }
 
-  /** Whether the trainer is closed; call while holding the claim. */
+  /** Whether the trainer is closed (with or without the claim). */
   boolean isClosed() {
     return closed;
   }

@@ -3,6 +3,7 @@ package org.lrgrad.android;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,12 @@ class ThreadRulesTest {
       assertTrue(e.getMessage().contains("in use by thread 'trainer-thread'"), e.getMessage());
       assertThrows(ConcurrentModificationException.class, () -> t.evaluate(DATA.x(), DATA.labels(), 8));
       assertThrows(ConcurrentModificationException.class, t::close);
+      // The settings fixed at build, and whether the trainer is closed, may be read meanwhile.
+      assertEquals(8, t.maxBatch());
+      assertEquals(MODEL, t.description().toString());
+      assertEquals("LRG-Adam", t.method().name());
+      assertNotNull(t.kernelsName());
+      assertFalse(t.isClosed());
       t.cancel();
       release.countDown();
       TrainingRun result = run.get(60, TimeUnit.SECONDS);
