@@ -7,8 +7,8 @@ import org.lrgrad.kernels.Kernels;
 /**
  * Registers the JNI kernels with {@link org.lrgrad.kernels.KernelProvider} (through
  * {@code META-INF/services/org.lrgrad.kernels.KernelFactory}): {@code jni}, the NEON variant, preferred below the
- * Vector API ({@code vector}, 100) and above {@code vector-128} (10); and {@code jni-scalar}, the scalar variant,
- * for testing and comparison.
+ * Vector API ({@code vector}, 100) and above {@code vector-128} (10, or 100 in a JVM started with
+ * {@code -Dlrgrad.vector.bits=128}); and {@code jni-scalar}, the scalar variant, for testing and comparison.
  */
 public class JniKernelFactory implements KernelFactory {
   private final JniKernels.Variant variant;

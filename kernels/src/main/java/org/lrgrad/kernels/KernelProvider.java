@@ -20,8 +20,8 @@ import java.util.logging.Logger;
  * NEON's width, for testing that code path on wider machines), {@code reference} (plain Java loops; runs
  * everywhere, Android included), and whatever other modules register as a {@link KernelFactory} service
  * ({@code jni}, {@code jni-scalar} and {@code ffm} come with {@code lrgrad-bridge-jni}). Names match in any case.
- * In a JVM started with {@code -Dlrgrad.vector.bits=128} the default is {@code vector-128} (see
- * {@link #vector128Priority}).
+ * In a JVM started with {@code -Dlrgrad.vector.bits=128} the default runs 128-bit vectors: {@code vector-128} (see
+ * {@link #vector128Priority}), or {@code vector}, the same code, where 128 bits is the preferred width.
  *
  * <p>Candidates are built lazily, each at most once: asking for {@code reference} builds nothing else (no native
  * library is loaded, no Vector API class linked). A candidate that cannot run here keeps its reason, so a bad request
@@ -232,7 +232,15 @@ public final class KernelProvider {
    * cannot run), so that the default is {@code vector-128}, not the next implementation (the native kernels).
    */
   static int vector128Priority(String bitsProperty) {
-    return bitsProperty != null && bitsProperty.trim().equals("128") ? VECTOR_PRIORITY : 10;
+    if (bitsProperty == null) {
+      return 10;
+    }
+    try {
+      // Read as the Vector API layer reads it (VectorWidth), so that "+128" or "0128" counts as 128 here too.
+      return Integer.parseInt(bitsProperty.trim()) == 128 ? VECTOR_PRIORITY : 10;
+    } catch (NumberFormatException e) {
+      return 10;
+    }
   }
 
   private static final class ReferenceFactory implements KernelFactory {

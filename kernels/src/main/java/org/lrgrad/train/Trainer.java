@@ -101,14 +101,19 @@ public final class Trainer {
   /**
    * One training step on a batch: x is batch × inputWidth (row-major, from {@code xOff}), labels batch class
    * indices in [0, classes). Returns the loss before the update. Follows the non-finite policy of this class.
+   * Throws {@link IllegalStateException}, changing nothing, when a step counter is at its limit (a parameter's at
+   * 2³¹ − 1, the trainer's at 2⁶³ − 1: only a crafted checkpoint gets there).
    */
   public float step(float[] x, int xOff, int[] labels, int labelsOff, int batch) {
+    // Before anything changes: a counter at its limit (from a checkpoint, or 2^31 − 1 steps) cannot count one more.
     for (Slot slot : slots) {
-      // Before anything changes: a counter at its limit (from a checkpoint, or 2^31 − 1 steps) cannot count one more.
       if (slot.completed == Integer.MAX_VALUE) {
-        throw new IllegalStateException(slot.param.name() + ".step=" + slot.completed + " is the step counter's"
-            + " limit: this trainer cannot take another step (nothing was changed)");
+        throw counterAtLimit(slot.param.name() + ".step", slot.completed);
       }
+    }
+    if (completedSteps == Long.MAX_VALUE || skippedSteps == Long.MAX_VALUE) {
+      throw counterAtLimit(completedSteps == Long.MAX_VALUE ? "trainer.completed_steps" : "trainer.skipped_steps",
+          Long.MAX_VALUE);
     }
     boolean applied;
     float loss;
@@ -133,6 +138,11 @@ public final class Trainer {
     }
     lastStepSkipped = !applied;
     return loss;
+  }
+
+  private static IllegalStateException counterAtLimit(String counter, long value) {
+    return new IllegalStateException(counter + "=" + value + " is the step counter's limit: this trainer cannot take"
+        + " another step (nothing was changed)");
   }
 
   private void setLearningRateFactors() {

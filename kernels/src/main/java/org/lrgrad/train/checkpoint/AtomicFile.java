@@ -74,10 +74,13 @@ final class AtomicFile {
   static void write(File target, Content content, Iterator<String> tempNames, boolean nio) throws IOException {
     File file = target.getAbsoluteFile();
     File folder = file.getParentFile();
+    if (folder == null) {
+      throw new FileNotFoundException("cannot write " + file + ": it is a root, not a file; nothing was written");
+    }
     if (!folder.isDirectory()) {
       // Said here, naming the target: creating the temporary file would fail naming only the temporary name.
       throw new FileNotFoundException("cannot write " + file + ": its folder " + folder + (folder.exists()
-          ? " is not a folder" : " does not exist") + "; nothing was written");
+          ? " is not a folder" : " does not exist or cannot be reached") + "; nothing was written");
     }
     File temp = null;
     FileChannel channel = null;

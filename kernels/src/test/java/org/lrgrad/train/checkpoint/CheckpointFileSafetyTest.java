@@ -132,7 +132,7 @@ class CheckpointFileSafetyTest {
     java.io.FileNotFoundException e = assertThrows(java.io.FileNotFoundException.class,
         () -> save(t, missing, Arrays.asList(".state.ckpt.1.tmp"), nio));
     assertEquals("cannot write " + missing.getAbsolutePath() + ": its folder " + missing.getParentFile()
-        .getAbsolutePath() + " does not exist; nothing was written", e.getMessage());
+        .getAbsolutePath() + " does not exist or cannot be reached; nothing was written", e.getMessage());
     File notAFolder = victim("plain-file");
     File under = new File(notAFolder, "state.ckpt");
     e = assertThrows(java.io.FileNotFoundException.class, () -> Checkpoint.save(t, under));
@@ -140,6 +140,8 @@ class CheckpointFileSafetyTest {
         e.getMessage());
     assertArrayEquals(PRECIOUS, Files.readAllBytes(notAFolder.toPath()));
     assertEquals(Arrays.asList("plain-file"), Arrays.asList(dir.list()), "nothing else was created");
+    e = assertThrows(java.io.FileNotFoundException.class, () -> save(t, new File("/"), Arrays.asList(".x.tmp"), nio));
+    assertTrue(e.getMessage().contains("it is a root, not a file"), e.getMessage());
   }
 
   @Test

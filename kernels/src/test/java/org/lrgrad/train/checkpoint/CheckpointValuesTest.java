@@ -207,6 +207,20 @@ class CheckpointValuesTest {
     assertEquals("2.bias.step=2147483647 is the step counter's limit: this trainer cannot take another step"
         + " (nothing was changed)", e.getMessage());
     TrainTesting.assertSameState(before, TrainTesting.snapshot(t));
+    // The trainer's own counters are longs: one at 2^63 − 1 would wrap to negative.
+    byte[] skippedAtLimit = bytes(trainer("Adam", 1));
+    int at = after(skippedAtLimit, "trainer.skipped_steps");
+    skippedAtLimit[at] = 0x7f;
+    for (int b = 1; b < 8; b++) {
+      skippedAtLimit[at + b] = (byte) 0xff;
+    }
+    Trainer u = trainer("Adam", 1);
+    Checkpoint.restore(u, new ByteArrayInputStream(withChecksum(skippedAtLimit)), "at the limit");
+    Map<String, Object> beforeU = TrainTesting.snapshot(u);
+    assertEquals("trainer.skipped_steps=9223372036854775807 is the step counter's limit: this trainer cannot take"
+        + " another step (nothing was changed)",
+        assertThrows(IllegalStateException.class, () -> TrainTesting.step(u, 16, 16)).getMessage());
+    TrainTesting.assertSameState(beforeU, TrainTesting.snapshot(u));
   }
 
   @Test
