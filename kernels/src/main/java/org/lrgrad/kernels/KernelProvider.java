@@ -38,8 +38,11 @@ public final class KernelProvider {
 
   private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
   private static final String VECTOR_CLASS = "org.lrgrad.kernels.vector.VectorKernels";
-  /** The property that makes the Vector API kernels run 128-bit vectors (read by their layer, VectorWidth). */
-  private static final String VECTOR_BITS_PROPERTY = "lrgrad.vector.bits";
+  /**
+   * The system property that makes the Vector API kernels run 128-bit vectors ({@code vector-128}) instead of the
+   * JVM's preferred width; read once per JVM, its value as {@link #vectorBits(String)} reads it.
+   */
+  public static final String VECTOR_BITS_PROPERTY = "lrgrad.vector.bits";
   /** The priority of {@code vector}, the highest of the built-in implementations. */
   private static final int VECTOR_PRIORITY = 100;
 
@@ -232,14 +235,19 @@ public final class KernelProvider {
    * cannot run), so that the default is {@code vector-128}, not the next implementation (the native kernels).
    */
   static int vector128Priority(String bitsProperty) {
-    if (bitsProperty == null) {
-      return 10;
-    }
+    return bitsProperty != null && vectorBits(bitsProperty) == 128 ? VECTOR_PRIORITY : 10;
+  }
+
+  /**
+   * The width in bits that a value of {@value #VECTOR_BITS_PROPERTY} asks for ({@code " 128"} and {@code "+128"} are
+   * 128), or -1 when it is not an integer: the one reading of the property, for this provider and for the Vector API
+   * layer, so that the two never disagree on what was asked.
+   */
+  public static int vectorBits(String value) {
     try {
-      // Read as the Vector API layer reads it (VectorWidth), so that "+128" or "0128" counts as 128 here too.
-      return Integer.parseInt(bitsProperty.trim()) == 128 ? VECTOR_PRIORITY : 10;
+      return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      return 10;
+      return -1;
     }
   }
 

@@ -107,6 +107,9 @@ class KernelProviderTest {
     assertEquals(vectorPriority, KernelProvider.vector128Priority("+128"), "read as the Vector API layer reads it");
     assertEquals(vectorPriority, KernelProvider.vector128Priority("0128"));
     assertEquals(10, KernelProvider.vector128Priority("128 bits"));
+    assertEquals(256, KernelProvider.vectorBits(" 256 "), "the one reading of the property");
+    assertEquals(-1, KernelProvider.vectorBits("128 bits"));
+    assertEquals(-1, KernelProvider.vectorBits(""));
     boolean asked = "128".equals(System.getProperty("lrgrad.vector.bits"));
     assertEquals(asked ? vectorPriority : 10, vector128Priority, "this JVM's vector-128 (lrgrad.vector.bits="
         + System.getProperty("lrgrad.vector.bits") + ")");

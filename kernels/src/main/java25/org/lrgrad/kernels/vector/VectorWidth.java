@@ -3,6 +3,7 @@ package org.lrgrad.kernels.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.lrgrad.kernels.KernelProvider;
 
 /**
  * The one vector width of this JVM's Vector API kernels, chosen when this class initializes: the JVM's preferred
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorWidth {
   /** The system property that forces the width in bits; read once per JVM. */
-  static final String BITS_PROPERTY = "lrgrad.vector.bits";
+  static final String BITS_PROPERTY = KernelProvider.VECTOR_BITS_PROPERTY;
 
   /** The forced width, the only one the property accepts besides the preferred width. */
   static final int NARROW_BITS = 128;
@@ -31,12 +32,7 @@ final class VectorWidth {
     String problem = null;
     int bits = PREFERRED_BITS;
     if (value != null && !value.trim().isEmpty()) {
-      int asked;
-      try {
-        asked = Integer.parseInt(value.trim());
-      } catch (NumberFormatException e) {
-        asked = -1;
-      }
+      int asked = KernelProvider.vectorBits(value);
       if (asked == PREFERRED_BITS || (asked == NARROW_BITS && NARROW_BITS < PREFERRED_BITS)) {
         bits = asked;
       } else {
