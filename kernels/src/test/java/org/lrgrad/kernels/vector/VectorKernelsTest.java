@@ -234,6 +234,61 @@ class VectorKernelsTest {
     }
   }
 
+  /** VectorLoops.KC: the deepest depth block; deeper products split k into equal blocks of at most this many. */
+  private static final int DEPTH_BLOCK = 256;
+
+  /**
+   * Every element of C is summed in one documented order, whichever micro-kernel, tile, edge or thread computes it:
+   * k split into equal depth blocks of at most {@link #DEPTH_BLOCK}; in each, one fused multiply-add per step of k
+   * from zero; then C ← acc·α for the first block when β = 0, otherwise C ← fma(acc, α, C·β), with β = 1 for the
+   * blocks after the first. A scalar loop in that order gives the same bits. The shapes take every path: whole and
+   * edge tiles with β ≠ 0 in the first block and in later ones, A read in place (few columns), B read in place
+   * (few rows, short or shallow B rows), a product run as its transpose, a shallow one swept by rows, two threads.
+   */
+  @Test
+  void sgemmSumsEveryElementInItsDocumentedOrder() throws Exception {
+    Random rnd = new Random(31);
+    int[][] shapes = {{37, 70, 600}, {25, 200, 300}, {100, 130, 257}, {300, 64, 513}, {13, 1100, 40}, {48, 256, 700},
+        {12, 32, 1}, {150, 97, 64}, {24, 64, 256}, {61, 515, 1030}};
+    float[][] alphaBeta = {{1f, 0f}, {0.75f, -1.5f}, {-2f, 1f}};
+    for (int threads : new int[] {1, 2}) {
+      Kernels kernels = vectorKernels(BITS, threads);
+      for (int[] s : shapes) {
+        int m = s[0], n = s[1], k = s[2];
+        for (int t = 0; t < 4; t++) {
+          boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+          float[] ab = alphaBeta[(t + m) % alphaBeta.length];
+          Matrix a = ta ? Matrix.random(rnd, k, m, 3, 2) : Matrix.random(rnd, m, k, 3, 2);
+          Matrix b = tb ? Matrix.random(rnd, n, k, 1, 5) : Matrix.random(rnd, k, n, 1, 5);
+          Matrix c = Matrix.random(rnd, m, n, 2, 3);
+          Matrix want = c.copy();
+          int blocks = (k + DEPTH_BLOCK - 1) / DEPTH_BLOCK;
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              float out = want.get(i, j);
+              for (int kb = 0, pc = 0; kb < blocks; kb++) {
+                int kc = (k - pc) / (blocks - kb);
+                float acc = 0f;
+                for (int p = pc; p < pc + kc; p++) {
+                  acc = Math.fma(ta ? a.get(p, i) : a.get(i, p), tb ? b.get(j, p) : b.get(p, j), acc);
+                }
+                float blockBeta = kb == 0 ? ab[1] : 1f;
+                out = blockBeta == 0f ? acc * ab[0] : Math.fma(acc, ab[0], out * blockBeta);
+                pc += kc;
+              }
+              want.set(i, j, out);
+            }
+          }
+          kernels.sgemm(ta, tb, m, n, k, ab[0], a.data, a.off, a.ld, b.data, b.off, b.ld, ab[1], c.data, c.off, c.ld);
+          String context = kernels + " " + threads + " thread(s) " + m + "x" + n + "x" + k + " transA=" + ta
+              + " transB=" + tb + " alpha=" + ab[0] + " beta=" + ab[1];
+          assertArrayEquals(want.data, c.data, context + ": C against the documented order");
+          c.assertCanariesIntact(context + " C");
+        }
+      }
+    }
+  }
+
   /** Lengths around the vector widths, for the loops' tails. */
   private static final int[] LENGTHS = {0, 1, 3, 4, 5, 8, 15, 16, 17, 31, 33, 64, 67, 1000};
 
