@@ -384,7 +384,9 @@ final class VectorLoops {
   /** The tile at rows [ir, ir + rows) of the block: A packed (panels of MR rows) or read in place. */
   private static void tile(boolean inPlace, int kc, float[] a, int aRow0, int aLd, int ir, int rows, float[] b,
       int bIdx, int bStep, float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
-    if (inPlace) {
+    if (inPlace && rows == MR_IN_PLACE && cols == NR) {
+      microKernelInPlaceWhole(kc, a, aRow0 + ir * aLd, aLd, b, bIdx, bStep, c, cIdx, ldc, alpha, beta);
+    } else if (inPlace) {
       microKernelInPlace(kc, a, aRow0 + ir * aLd, aLd, rows, b, bIdx, bStep, c, cIdx, ldc, cols, alpha, beta, tile);
     } else if (rows == MR && cols == NR && beta != 0f) {
       microKernelPackedAccumulate(kc, a, ir * kc, b, bIdx, bStep, c, cIdx, ldc, alpha, beta);
@@ -619,6 +621,104 @@ final class VectorLoops {
   }
 
   /**
+   * A whole tile (MR_IN_PLACE × NR), A read in place: C tile ← α·Σp A[r][p]·B[p][j] + β·C tile straight into C, with
+   * the operations of storeTile (so the same bits). The products that read A in place are a layer's forward pass
+   * run as its transpose (W₀'s rows as A) and the low-rank step's products with a few columns; through the buffer,
+   * each tile's vectors were stored, loaded again and combined with C. On an AVX-512 host, one thread (SgemmTime, a
+   * throwaway timing loop, 2026-12-07, µs per call, buffer against direct, three alternations): 32×1024·(1024×1024)ᵀ
+   * 664, 610, 695 against 574, 626, 639; 32×1024·(1024×784)ᵀ 536, 487, 552 against 441, 468, 503; 1024×1024·1024×64
+   * 1257, 1322, 1390 against 1165, 1121, 1279. Its loop is a copy of microKernelInPlace's, which keeps the buffer
+   * for the edges of C (see microKernelPackedAccumulate on why the stores are not added to that method).
+   */
+  private static void microKernelInPlaceWhole(int kc, float[] a, int aRow, int lda, float[] b, int bIdx, int bStep,
+      float[] c, int cIdx, int ldc, float alpha, float beta) {
+    int a0 = aRow;
+    int a1 = aRow + lda;
+    int a2 = aRow + 2 * lda;
+    int a3 = aRow + 3 * lda;
+    int a4 = aRow + 4 * lda;
+    int a5 = aRow + 5 * lda;
+    // Rows 6 and 7 exist only at MR_IN_PLACE = 8; at 6 their loads are constant-folded away with their rows' work.
+    int a6 = aRow + Math.min(6, MR_IN_PLACE - 1) * lda;
+    int a7 = aRow + Math.min(7, MR_IN_PLACE - 1) * lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bIdx + p * bStep;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      if (MR_IN_PLACE == 8) {
+        x = FloatVector.broadcast(S, a[a6 + p]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, a[a7 + p]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+      }
+    }
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    if (beta == 0f) {
+      c00.mul(va).intoArray(c, cIdx);
+      c01.mul(va).intoArray(c, cIdx + L);
+      c10.mul(va).intoArray(c, cIdx + ldc);
+      c11.mul(va).intoArray(c, cIdx + ldc + L);
+      c20.mul(va).intoArray(c, cIdx + 2 * ldc);
+      c21.mul(va).intoArray(c, cIdx + 2 * ldc + L);
+      c30.mul(va).intoArray(c, cIdx + 3 * ldc);
+      c31.mul(va).intoArray(c, cIdx + 3 * ldc + L);
+      c40.mul(va).intoArray(c, cIdx + 4 * ldc);
+      c41.mul(va).intoArray(c, cIdx + 4 * ldc + L);
+      c50.mul(va).intoArray(c, cIdx + 5 * ldc);
+      c51.mul(va).intoArray(c, cIdx + 5 * ldc + L);
+      if (MR_IN_PLACE == 8) {
+        c60.mul(va).intoArray(c, cIdx + 6 * ldc);
+        c61.mul(va).intoArray(c, cIdx + 6 * ldc + L);
+        c70.mul(va).intoArray(c, cIdx + 7 * ldc);
+        c71.mul(va).intoArray(c, cIdx + 7 * ldc + L);
+      }
+      return;
+    }
+    FloatVector vb = FloatVector.broadcast(S, beta);
+    c00.fma(va, FloatVector.fromArray(S, c, cIdx).mul(vb)).intoArray(c, cIdx);
+    c01.fma(va, FloatVector.fromArray(S, c, cIdx + L).mul(vb)).intoArray(c, cIdx + L);
+    c10.fma(va, FloatVector.fromArray(S, c, cIdx + ldc).mul(vb)).intoArray(c, cIdx + ldc);
+    c11.fma(va, FloatVector.fromArray(S, c, cIdx + ldc + L).mul(vb)).intoArray(c, cIdx + ldc + L);
+    c20.fma(va, FloatVector.fromArray(S, c, cIdx + 2 * ldc).mul(vb)).intoArray(c, cIdx + 2 * ldc);
+    c21.fma(va, FloatVector.fromArray(S, c, cIdx + 2 * ldc + L).mul(vb)).intoArray(c, cIdx + 2 * ldc + L);
+    c30.fma(va, FloatVector.fromArray(S, c, cIdx + 3 * ldc).mul(vb)).intoArray(c, cIdx + 3 * ldc);
+    c31.fma(va, FloatVector.fromArray(S, c, cIdx + 3 * ldc + L).mul(vb)).intoArray(c, cIdx + 3 * ldc + L);
+    c40.fma(va, FloatVector.fromArray(S, c, cIdx + 4 * ldc).mul(vb)).intoArray(c, cIdx + 4 * ldc);
+    c41.fma(va, FloatVector.fromArray(S, c, cIdx + 4 * ldc + L).mul(vb)).intoArray(c, cIdx + 4 * ldc + L);
+    c50.fma(va, FloatVector.fromArray(S, c, cIdx + 5 * ldc).mul(vb)).intoArray(c, cIdx + 5 * ldc);
+    c51.fma(va, FloatVector.fromArray(S, c, cIdx + 5 * ldc + L).mul(vb)).intoArray(c, cIdx + 5 * ldc + L);
+    if (MR_IN_PLACE == 8) {
+      c60.fma(va, FloatVector.fromArray(S, c, cIdx + 6 * ldc).mul(vb)).intoArray(c, cIdx + 6 * ldc);
+      c61.fma(va, FloatVector.fromArray(S, c, cIdx + 6 * ldc + L).mul(vb)).intoArray(c, cIdx + 6 * ldc + L);
+      c70.fma(va, FloatVector.fromArray(S, c, cIdx + 7 * ldc).mul(vb)).intoArray(c, cIdx + 7 * ldc);
+      c71.fma(va, FloatVector.fromArray(S, c, cIdx + 7 * ldc + L).mul(vb)).intoArray(c, cIdx + 7 * ldc + L);
+    }
+  }
+
+  /**
    * C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, for r < rows ≤ MR_IN_PLACE and j < cols ≤ NR, over kc steps, A read
    * in place: row r at a[aRow + r*lda ...]; the B panel is kc×NR at b[bIdx], its rows bStep apart (NR packed, ldb
    * in place). β = 0 does not read C.
@@ -669,8 +769,9 @@ final class VectorLoops {
         c71 = x.fma(b1, c71);
       }
     }
-    // The tile goes through a buffer, stored here rather than in a helper: a helper taking vectors that the JIT does
-    // not inline would box them, and a small helper may stay compiled by C1, which boxes every vector operation.
+    // Whole tiles run in microKernelInPlaceWhole; an edge tile goes through a buffer, stored here rather than in a
+    // helper: a helper taking vectors that the JIT does not inline would box them, and a small helper may stay
+    // compiled by C1, which boxes every vector operation.
     c00.intoArray(tile, 0);
     c01.intoArray(tile, L);
     c10.intoArray(tile, NR);
