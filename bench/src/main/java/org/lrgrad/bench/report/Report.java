@@ -370,7 +370,8 @@ public final class Report {
     md.append(title).append("\n\n");
     md.append("GFLOP/s = 2·m·n·k / time (± the 99.9% confidence half-width when JMH had samples for one); % of")
         .append(" peak = of threads × the measured single-core peak; × OpenBLAS = GFLOP/s ÷ OpenBLAS's in this run,")
-        .append(" same product and threads; B/call = bytes allocated per call (`-prof gc`).\n\n");
+        .append(" same product and threads; B/call = bytes allocated per call (`-prof gc`, the least of the measured")
+        .append(" iterations: the steady state, after the JIT's compilations).\n\n");
     for (Map.Entry<String, List<Gemm>> group : groups.entrySet()) {
       md.append("### ").append(group.getKey()).append("\n\n");
       boolean roofs = benchmark.equals(LOW_RANK);
@@ -401,7 +402,8 @@ public final class Report {
     md.append("## Optimizer steps\n\n");
     md.append("Time per step on an m×n layer (µs, ± the 99.9% half-width); × Adam = this step's time ÷ Adam's,")
         .append(" same layer and implementation; state = persistent optimizer state (docs/method.md §2); B/step =")
-        .append(" bytes allocated per step (`-prof gc`). `lowrank-adam` is the per-step work of LRG-Adam and")
+        .append(" bytes allocated per step (`-prof gc`, the least of the measured iterations: the steady state, after")
+        .append(" the JIT's compilations). `lowrank-adam` is the per-step work of LRG-Adam and")
         .append(" GaLore-Adam at rank r with a fixed projector (project, Adam direction, project back); the projector's")
         .append(" refresh is not in it (see Projector refresh).\n\n");
     md.append("JMH allocates on its own about ").append(bytes(harnessBytesPerIteration)).append(" B per measured")
@@ -439,7 +441,7 @@ public final class Report {
         .append(" so refreshes are in the average; steps/s ± the 99.9% half-width; × SGD and × Adam = steps/s ÷")
         .append(" theirs, same kernels; `eager` = LRG's and GaLore's update written into W every step (the form")
         .append(" before the factored accumulation), otherwise the cost model's choice; B/step = bytes allocated per")
-        .append(" step (`-prof gc`, JMH's share included).\n\n");
+        .append(" step (`-prof gc`, the least of the measured iterations, JMH's share included).\n\n");
     md.append("| optimizer | implementation | steps/s | × SGD | × Adam | B/step |\n|---|---|---:|---:|---:|---:|\n");
     for (Training t : trainings) {
       md.append("| ").append(t.label()).append(" | ").append(t.implementation()).append(" | ")

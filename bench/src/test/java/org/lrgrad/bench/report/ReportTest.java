@@ -74,6 +74,27 @@ class ReportTest {
         "accumulation", accumulation, "threads", "1"), stepsPerSecond, "ops/s", Double.NaN, 0, "1 s");
   }
 
+  /**
+   * Bytes per call are the steady state: the least measured iteration (JMH's 0th percentile), not the mean, which an
+   * iteration still running code the JIT has not compiled inflates; without percentiles in the JSON, the score.
+   */
+  @Test
+  void allocationIsTheLeastMeasuredIteration() {
+    JsonObject withPercentiles = step("lowrank-adam", 700, 22346);
+    JsonObject percentiles = new JsonObject();
+    percentiles.addProperty("0.0", 16.2);
+    percentiles.addProperty("50.0", 16.7);
+    percentiles.addProperty("100.0", 178647);
+    withPercentiles.getAsJsonObject("secondaryMetrics").getAsJsonObject("gc.alloc.rate.norm")
+        .add("scorePercentiles", percentiles);
+    JsonArray results = new JsonArray();
+    results.add(withPercentiles);
+    results.add(step("adam", 1000, 10));
+    List<Results.Result> parsed = Results.parse(results);
+    assertEquals(16.2, parsed.get(0).allocatedBytesPerCall());
+    assertEquals(10, parsed.get(1).allocatedBytesPerCall());
+  }
+
   /** The bandwidth roof of the skinny products, both forms, from a known triad rate. */
   @Test
   void lowRankProductsShowTheirBandwidthRoof() {
