@@ -412,7 +412,10 @@ final class VectorLoops {
    * thread (SgemmTime, a throwaway timing loop, 2026-12-07, GFLOP/s, buffer against direct, two alternations): NN
    * 1024³ 122 and 130 against 140 and 135, 2048³ 102 and 107 against 117 and 114; 512³ and 32×1024·1024×1024 within
    * the noise. It is a method of its own, its loop a copy of microKernelPacked's: with these stores added to that
-   * method, C1 runs out of registers compiling it (see there).
+   * method, C1 runs out of registers compiling it (see there). Nor does one loop serve both with the buffer moved
+   * out (whole tiles, both β, in one method; edge tiles' sums into the buffer from another): the test on the rows
+   * (the 8-row tail tile) left in the loop they shared cost NN 1024³ 3% to 9% (SgemmTime, 2026-12-07, three
+   * alternations, 111.7 to 119.2 against 117.8 to 123.5 GFLOP/s).
    */
   private static void microKernelPackedAccumulate(int kc, float[] a, int aIdx, float[] b, int bIdx, int bStep,
       float[] c, int cIdx, int ldc, float alpha, float beta) {
@@ -628,7 +631,9 @@ final class VectorLoops {
    * throwaway timing loop, 2026-12-07, µs per call, buffer against direct, three alternations): 32×1024·(1024×1024)ᵀ
    * 664, 610, 695 against 574, 626, 639; 32×1024·(1024×784)ᵀ 536, 487, 552 against 441, 468, 503; 1024×1024·1024×64
    * 1257, 1322, 1390 against 1165, 1121, 1279. Its loop is a copy of microKernelInPlace's, which keeps the buffer
-   * for the edges of C (see microKernelPackedAccumulate on why the stores are not added to that method).
+   * for the edges of C (see microKernelPackedAccumulate on why the stores are not added to that method). One method
+   * for both, an edge tile's sums sent to the buffer with α = 1 and β = 0, ran the forward's 32×1024·(1024×1024)ᵀ
+   * in 743, 774, 774 µs against 713, 718, 728 for the two (SgemmTime, 2026-12-07, three alternations).
    */
   private static void microKernelInPlaceWhole(int kc, float[] a, int aRow, int lda, float[] b, int bIdx, int bStep,
       float[] c, int cIdx, int ldc, float alpha, float beta) {
