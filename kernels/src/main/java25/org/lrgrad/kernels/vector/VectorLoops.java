@@ -404,103 +404,6 @@ final class VectorLoops {
    * one thread (SgemmTime, a throwaway timing loop, 2026-12-07, µs per call, skipping against not): 32×1024·1024×1024
    * 842 and 851 against 884 and 881; 32×1024·(1024×64)ᵀ with β = 1 53.0 and 53.8 against 57.6 and 57.1.
    */
-  /**
-   * A whole tile (MR × NR) with β ≠ 0, A packed: C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, straight into C with the
-   * operations of storeTile (so the same bits). Every depth block after a product's first one comes here (it adds
-   * to what the first stored, β = 1), so a product deeper than KC spends most of its tiles in this method. Through
-   * the buffer, each tile's 2·MR vectors were stored, loaded again and then combined with C: on an AVX-512 host, one
-   * thread (SgemmTime, a throwaway timing loop, 2026-12-07, GFLOP/s, buffer against direct, two alternations): NN
-   * 1024³ 122 and 130 against 140 and 135, 2048³ 102 and 107 against 117 and 114; 512³ and 32×1024·1024×1024 within
-   * the noise. It is a method of its own, its loop a copy of microKernelPacked's: with these stores added to that
-   * method, C1 runs out of registers compiling it (see there). Nor does one loop serve both with the buffer moved
-   * out (whole tiles, both β, in one method; edge tiles' sums into the buffer from another): the test on the rows
-   * (the 8-row tail tile) left in the loop they shared cost NN 1024³ 3% to 9% (SgemmTime, 2026-12-07, three
-   * alternations, 111.7 to 119.2 against 117.8 to 123.5 GFLOP/s).
-   */
-  private static void microKernelPackedAccumulate(int kc, float[] a, int aIdx, float[] b, int bIdx, int bStep,
-      float[] c, int cIdx, int ldc, float alpha, float beta) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
-    FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
-    for (int p = 0; p < kc; p++) {
-      int bp = bIdx + p * bStep;
-      int ap = aIdx + p * MR;
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[ap + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[ap + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[ap + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, a[ap + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, a[ap + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
-      if (MR >= 8) {
-        x = FloatVector.broadcast(S, a[ap + 6]);
-        c60 = x.fma(b0, c60);
-        c61 = x.fma(b1, c61);
-        x = FloatVector.broadcast(S, a[ap + 7]);
-        c70 = x.fma(b0, c70);
-        c71 = x.fma(b1, c71);
-      }
-      if (MR == 12) {
-        x = FloatVector.broadcast(S, a[ap + 8]);
-        c80 = x.fma(b0, c80);
-        c81 = x.fma(b1, c81);
-        x = FloatVector.broadcast(S, a[ap + 9]);
-        c90 = x.fma(b0, c90);
-        c91 = x.fma(b1, c91);
-        x = FloatVector.broadcast(S, a[ap + 10]);
-        ca0 = x.fma(b0, ca0);
-        ca1 = x.fma(b1, ca1);
-        x = FloatVector.broadcast(S, a[ap + 11]);
-        cb0 = x.fma(b0, cb0);
-        cb1 = x.fma(b1, cb1);
-      }
-    }
-    FloatVector va = FloatVector.broadcast(S, alpha);
-    FloatVector vb = FloatVector.broadcast(S, beta);
-    c00.fma(va, FloatVector.fromArray(S, c, cIdx).mul(vb)).intoArray(c, cIdx);
-    c01.fma(va, FloatVector.fromArray(S, c, cIdx + L).mul(vb)).intoArray(c, cIdx + L);
-    c10.fma(va, FloatVector.fromArray(S, c, cIdx + ldc).mul(vb)).intoArray(c, cIdx + ldc);
-    c11.fma(va, FloatVector.fromArray(S, c, cIdx + ldc + L).mul(vb)).intoArray(c, cIdx + ldc + L);
-    c20.fma(va, FloatVector.fromArray(S, c, cIdx + 2 * ldc).mul(vb)).intoArray(c, cIdx + 2 * ldc);
-    c21.fma(va, FloatVector.fromArray(S, c, cIdx + 2 * ldc + L).mul(vb)).intoArray(c, cIdx + 2 * ldc + L);
-    c30.fma(va, FloatVector.fromArray(S, c, cIdx + 3 * ldc).mul(vb)).intoArray(c, cIdx + 3 * ldc);
-    c31.fma(va, FloatVector.fromArray(S, c, cIdx + 3 * ldc + L).mul(vb)).intoArray(c, cIdx + 3 * ldc + L);
-    c40.fma(va, FloatVector.fromArray(S, c, cIdx + 4 * ldc).mul(vb)).intoArray(c, cIdx + 4 * ldc);
-    c41.fma(va, FloatVector.fromArray(S, c, cIdx + 4 * ldc + L).mul(vb)).intoArray(c, cIdx + 4 * ldc + L);
-    c50.fma(va, FloatVector.fromArray(S, c, cIdx + 5 * ldc).mul(vb)).intoArray(c, cIdx + 5 * ldc);
-    c51.fma(va, FloatVector.fromArray(S, c, cIdx + 5 * ldc + L).mul(vb)).intoArray(c, cIdx + 5 * ldc + L);
-    if (MR >= 8) {
-      c60.fma(va, FloatVector.fromArray(S, c, cIdx + 6 * ldc).mul(vb)).intoArray(c, cIdx + 6 * ldc);
-      c61.fma(va, FloatVector.fromArray(S, c, cIdx + 6 * ldc + L).mul(vb)).intoArray(c, cIdx + 6 * ldc + L);
-      c70.fma(va, FloatVector.fromArray(S, c, cIdx + 7 * ldc).mul(vb)).intoArray(c, cIdx + 7 * ldc);
-      c71.fma(va, FloatVector.fromArray(S, c, cIdx + 7 * ldc + L).mul(vb)).intoArray(c, cIdx + 7 * ldc + L);
-    }
-    if (MR == 12) {
-      c80.fma(va, FloatVector.fromArray(S, c, cIdx + 8 * ldc).mul(vb)).intoArray(c, cIdx + 8 * ldc);
-      c81.fma(va, FloatVector.fromArray(S, c, cIdx + 8 * ldc + L).mul(vb)).intoArray(c, cIdx + 8 * ldc + L);
-      c90.fma(va, FloatVector.fromArray(S, c, cIdx + 9 * ldc).mul(vb)).intoArray(c, cIdx + 9 * ldc);
-      c91.fma(va, FloatVector.fromArray(S, c, cIdx + 9 * ldc + L).mul(vb)).intoArray(c, cIdx + 9 * ldc + L);
-      ca0.fma(va, FloatVector.fromArray(S, c, cIdx + 10 * ldc).mul(vb)).intoArray(c, cIdx + 10 * ldc);
-      ca1.fma(va, FloatVector.fromArray(S, c, cIdx + 10 * ldc + L).mul(vb)).intoArray(c, cIdx + 10 * ldc + L);
-      cb0.fma(va, FloatVector.fromArray(S, c, cIdx + 11 * ldc).mul(vb)).intoArray(c, cIdx + 11 * ldc);
-      cb1.fma(va, FloatVector.fromArray(S, c, cIdx + 11 * ldc + L).mul(vb)).intoArray(c, cIdx + 11 * ldc + L);
-    }
-  }
-
   private static void microKernelPacked(int kc, float[] a, int aIdx, int rows, float[] b, int bIdx, int bStep,
       float[] c, int cIdx, int ldc, int cols, float alpha, float beta, float[] tile) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
@@ -621,6 +524,103 @@ final class VectorLoops {
       cb1.intoArray(tile, 11 * NR + L);
     }
     storeTile(tile, rows, cols, alpha, beta, c, cIdx, ldc);
+  }
+
+  /**
+   * A whole tile (MR × NR) with β ≠ 0, A packed: C tile ← α·Σp A[r][p]·B[p][j] + β·C tile, straight into C with the
+   * operations of storeTile (so the same bits). Every depth block after a product's first one comes here (it adds
+   * to what the first stored, β = 1), so a product deeper than KC spends most of its tiles in this method. Through
+   * the buffer, each tile's 2·MR vectors were stored, loaded again and then combined with C: on an AVX-512 host, one
+   * thread (SgemmTime, a throwaway timing loop, 2026-12-07, GFLOP/s, buffer against direct, two alternations): NN
+   * 1024³ 122 and 130 against 140 and 135, 2048³ 102 and 107 against 117 and 114; 512³ and 32×1024·1024×1024 within
+   * the noise. It is a method of its own, its loop a copy of microKernelPacked's: with these stores added to that
+   * method, C1 runs out of registers compiling it (see there). Nor does one loop serve both with the buffer moved
+   * out (whole tiles, both β, in one method; edge tiles' sums into the buffer from another): the test on the rows
+   * (the 8-row tail tile) left in the loop they shared cost NN 1024³ 3% to 9% (SgemmTime, 2026-12-07, three
+   * alternations, 111.7 to 119.2 against 117.8 to 123.5 GFLOP/s).
+   */
+  private static void microKernelPackedAccumulate(int kc, float[] a, int aIdx, float[] b, int bIdx, int bStep,
+      float[] c, int cIdx, int ldc, float alpha, float beta) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00;
+    FloatVector c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bp = bIdx + p * bStep;
+      int ap = aIdx + p * MR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[ap + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[ap + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[ap + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[ap + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[ap + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      if (MR >= 8) {
+        x = FloatVector.broadcast(S, a[ap + 6]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = FloatVector.broadcast(S, a[ap + 7]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+      }
+      if (MR == 12) {
+        x = FloatVector.broadcast(S, a[ap + 8]);
+        c80 = x.fma(b0, c80);
+        c81 = x.fma(b1, c81);
+        x = FloatVector.broadcast(S, a[ap + 9]);
+        c90 = x.fma(b0, c90);
+        c91 = x.fma(b1, c91);
+        x = FloatVector.broadcast(S, a[ap + 10]);
+        ca0 = x.fma(b0, ca0);
+        ca1 = x.fma(b1, ca1);
+        x = FloatVector.broadcast(S, a[ap + 11]);
+        cb0 = x.fma(b0, cb0);
+        cb1 = x.fma(b1, cb1);
+      }
+    }
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    FloatVector vb = FloatVector.broadcast(S, beta);
+    c00.fma(va, FloatVector.fromArray(S, c, cIdx).mul(vb)).intoArray(c, cIdx);
+    c01.fma(va, FloatVector.fromArray(S, c, cIdx + L).mul(vb)).intoArray(c, cIdx + L);
+    c10.fma(va, FloatVector.fromArray(S, c, cIdx + ldc).mul(vb)).intoArray(c, cIdx + ldc);
+    c11.fma(va, FloatVector.fromArray(S, c, cIdx + ldc + L).mul(vb)).intoArray(c, cIdx + ldc + L);
+    c20.fma(va, FloatVector.fromArray(S, c, cIdx + 2 * ldc).mul(vb)).intoArray(c, cIdx + 2 * ldc);
+    c21.fma(va, FloatVector.fromArray(S, c, cIdx + 2 * ldc + L).mul(vb)).intoArray(c, cIdx + 2 * ldc + L);
+    c30.fma(va, FloatVector.fromArray(S, c, cIdx + 3 * ldc).mul(vb)).intoArray(c, cIdx + 3 * ldc);
+    c31.fma(va, FloatVector.fromArray(S, c, cIdx + 3 * ldc + L).mul(vb)).intoArray(c, cIdx + 3 * ldc + L);
+    c40.fma(va, FloatVector.fromArray(S, c, cIdx + 4 * ldc).mul(vb)).intoArray(c, cIdx + 4 * ldc);
+    c41.fma(va, FloatVector.fromArray(S, c, cIdx + 4 * ldc + L).mul(vb)).intoArray(c, cIdx + 4 * ldc + L);
+    c50.fma(va, FloatVector.fromArray(S, c, cIdx + 5 * ldc).mul(vb)).intoArray(c, cIdx + 5 * ldc);
+    c51.fma(va, FloatVector.fromArray(S, c, cIdx + 5 * ldc + L).mul(vb)).intoArray(c, cIdx + 5 * ldc + L);
+    if (MR >= 8) {
+      c60.fma(va, FloatVector.fromArray(S, c, cIdx + 6 * ldc).mul(vb)).intoArray(c, cIdx + 6 * ldc);
+      c61.fma(va, FloatVector.fromArray(S, c, cIdx + 6 * ldc + L).mul(vb)).intoArray(c, cIdx + 6 * ldc + L);
+      c70.fma(va, FloatVector.fromArray(S, c, cIdx + 7 * ldc).mul(vb)).intoArray(c, cIdx + 7 * ldc);
+      c71.fma(va, FloatVector.fromArray(S, c, cIdx + 7 * ldc + L).mul(vb)).intoArray(c, cIdx + 7 * ldc + L);
+    }
+    if (MR == 12) {
+      c80.fma(va, FloatVector.fromArray(S, c, cIdx + 8 * ldc).mul(vb)).intoArray(c, cIdx + 8 * ldc);
+      c81.fma(va, FloatVector.fromArray(S, c, cIdx + 8 * ldc + L).mul(vb)).intoArray(c, cIdx + 8 * ldc + L);
+      c90.fma(va, FloatVector.fromArray(S, c, cIdx + 9 * ldc).mul(vb)).intoArray(c, cIdx + 9 * ldc);
+      c91.fma(va, FloatVector.fromArray(S, c, cIdx + 9 * ldc + L).mul(vb)).intoArray(c, cIdx + 9 * ldc + L);
+      ca0.fma(va, FloatVector.fromArray(S, c, cIdx + 10 * ldc).mul(vb)).intoArray(c, cIdx + 10 * ldc);
+      ca1.fma(va, FloatVector.fromArray(S, c, cIdx + 10 * ldc + L).mul(vb)).intoArray(c, cIdx + 10 * ldc + L);
+      cb0.fma(va, FloatVector.fromArray(S, c, cIdx + 11 * ldc).mul(vb)).intoArray(c, cIdx + 11 * ldc);
+      cb1.fma(va, FloatVector.fromArray(S, c, cIdx + 11 * ldc + L).mul(vb)).intoArray(c, cIdx + 11 * ldc + L);
+    }
   }
 
   /**
