@@ -12,12 +12,6 @@ public final class LrgradKernels {
    */
   public static final String THREADS_PROPERTY = "lrgrad.threads";
 
-  /**
-   * The property with which lrgrad's Vector API kernels choose their one width per JVM, once: {@value #NARROW}
-   * runs in a JVM where it says 128, which {@link #open} sets in the benchmark's fork.
-   */
-  public static final String VECTOR_BITS_PROPERTY = "lrgrad.vector.bits";
-
   /** The Vector API kernels at 128 bits. */
   static final String NARROW = "vector-128";
 
@@ -25,7 +19,8 @@ public final class LrgradKernels {
 
   /**
    * Sets {@value #THREADS_PROPERTY} (or checks that it already says {@code threads}), and for {@value #NARROW}
-   * {@value #VECTOR_BITS_PROPERTY}, then returns the kernels.
+   * {@value KernelProvider#VECTOR_BITS_PROPERTY} (with which the Vector API kernels choose their one width per JVM,
+   * once: {@value #NARROW} runs where it says 128), then returns the kernels.
    *
    * @throws IllegalArgumentException when no kernels have this name
    */
@@ -60,7 +55,7 @@ public final class LrgradKernels {
     if (candidate.isAvailable()) {
       return null;
     }
-    if (name.equals(NARROW) && System.getProperty(VECTOR_BITS_PROPERTY) == null) {
+    if (name.equals(NARROW) && System.getProperty(KernelProvider.VECTOR_BITS_PROPERTY) == null) {
       KernelProvider.Candidate vector = candidate("vector");
       return vector.isAvailable() ? null : vector.unavailableReason();
     }
@@ -74,11 +69,12 @@ public final class LrgradKernels {
 
   /** Call before anything asks {@link KernelProvider} for kernels, as {@link #configureThreads}. */
   private static void configureNarrowWidth() throws UnavailableException {
-    String current = System.getProperty(VECTOR_BITS_PROPERTY);
+    String property = KernelProvider.VECTOR_BITS_PROPERTY;
+    String current = System.getProperty(property);
     if (current == null) {
-      System.setProperty(VECTOR_BITS_PROPERTY, "128");
+      System.setProperty(property, "128");
     } else if (!current.equals("128")) {
-      throw new UnavailableException("this JVM's Vector API kernels run with -D" + VECTOR_BITS_PROPERTY + "="
+      throw new UnavailableException("this JVM's Vector API kernels run with -D" + property + "="
           + current + ", not 128: they read it once, so " + NARROW + " needs its own JVM (a JMH fork)");
     }
   }
